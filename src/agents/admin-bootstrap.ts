@@ -1,0 +1,26 @@
+import type { DataSource } from 'typeorm';
+import { hashToken } from './tokens';
+
+/**
+ * Makes sure an active admin authenticates with the configured ADMIN_TOKEN, so a fresh install
+ * can be driven over the API. Idempotent; safe when several processes start at once.
+ */
+export async function ensureAdminWithToken(
+  dataSource: DataSource,
+  token: string,
+): Promise<'created' | 'existed'> {
+  const tokenHash = hashToken(token);
+  const result: unknown[] = await dataSource.query(
+    `INSERT INTO agents (name, email, role, team_id, capacity, token_hash)
+     VALUES ('Administrator', 'admin+' || left($1, 12) || '@ownit.invalid', 'admin', NULL, 0, $1)
+     ON CONFLICT DO NOTHING
+     RETURNING id`,
+    [tokenHash],
+  );
+  if (result.length > 0) return 'created';
+  await dataSource.query(
+    `UPDATE agents SET active = true, role = 'admin' WHERE token_hash = $1 AND NOT (active AND role = 'admin')`,
+    [tokenHash],
+  );
+  return 'existed';
+}

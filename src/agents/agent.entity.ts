@@ -1,0 +1,42 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const AGENT_ROLES = ['rep', 'supervisor', 'admin', 'integration'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
+
+@Entity({ name: 'agents' })
+export class Agent {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text' })
+  email!: string;
+
+  @Column({ type: 'text' })
+  role!: AgentRole;
+
+  @Column({ name: 'team_id', type: 'uuid', nullable: true })
+  teamId!: string | null;
+
+  /** Most open tickets this agent should own at once; auto-assignment skips agents at capacity. */
+  @Column({ type: 'integer' })
+  capacity!: number;
+
+  @Column({ type: 'boolean', default: false })
+  away!: boolean;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  /** SHA-256 of the bearer token; the token itself is shown once and never stored. */
+  @Column({ name: 'token_hash', type: 'text', select: false })
+  tokenHash!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import type { EntityManager } from 'typeorm';
+import type { ServiceContext } from '../context';
+import { inTransaction, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '../db/transaction';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
+import { chooseAutoOwner } from '../ownership/assign-owner';
+import { changeOwner } from '../ownership/change-owner';
+import { decodeCursor, toPage, type Page } from '../pagination';
+import { requireTeamForField } from '../teams/teams.service';
+import { Ticket } from '../tickets/ticket.entity';
+import { recordEvent } from '../timeline/record-event';
+import { isAdmin, supervisesTeam, type Actor } from './actor';
+import { Agent } from './agent.entity';
+import { agentView } from './agent.view';
+import type { CreateAgentInput, ListAgentsQuery, UpdateAgentInput } from './agents.input';
+import { generateToken, hashToken } from './tokens';
+
+const DEFAULT_CAPACITY = 25;
+
+export interface CreatedAgent {
+  agent: Agent;
+  /** Shown once, never stored. */
+  token: string;
+}
+
+export async function createAgent(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: CreateAgentInput,
+): Promise<CreatedAgent> {
+  if (!isAdmin(actor)) throw new Forbidden('Only an admin can create agents.');
+  const needsTeam = input.role === 'rep' || input.role === 'supervisor';
+  if (needsTeam && !input.teamId) throw InvalidInput.field('teamId', `is required for a ${input.role}`);
+  return inTransaction(ctx.dataSource, async (manager) => {
+    if (input.teamId) await requireTeamForField(manager, input.teamId, 'teamId');
+    const token = generateToken();
+    const repo = manager.getRepository(Agent);
+    try {
+      const agent = await repo.save(
+        repo.create({
+          name: input.name,
+          email: input.email,
+          role: input.role,
+          teamId: input.teamId ?? null,
+          capacity: input.capacity ?? (input.role === 'rep' ? DEFAULT_CAPACITY : 0),
+          tokenHash: hashToken(token),
+        }),
+      );
+      return { agent, token };
+    } catch (error) {
+      if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'agents_email_key') {
+        throw new Conflict(`An agent with email ${input.email} already exists.`);
+      }
+      throw error;
+    }
+  });
+}
+
+/** Admins see everyone; supervisors and reps their own team; anyone themselves. */
+function canSee(actor: Actor, agent: Agent): boolean {
+  return isAdmin(actor) || actor.id === agent.id || (actor.teamId !== null && actor.teamId === agent.teamId);
+}
+
+export async function getAgent(ctx: ServiceContext, actor: Actor, agentId: string): Promise<Agent> {
+  const agent = await ctx.dataSource.getRepository(Agent).findOneBy({ id: agentId });
+  if (!agent || !canSee(actor, agent)) throw new NotFound(`No agent ${agentId}.`);
+  return agent;
+}
+
+const agentCursor = z.object({ n: z.string(), id: z.uuid() });
+
+export async function listAgents(
+  ctx: ServiceContext,
+  actor: Actor,
+  query: ListAgentsQuery,
+): Promise<Page<ReturnType<typeof agentView>>> {
+  const qb = ctx.dataSource
+    .getRepository(Agent)
+    .createQueryBuilder('a')
+    .orderBy('a.name', 'ASC')
+    .addOrderBy('a.id', 'ASC')
+    .limit(query.limit + 1);
+  if (!isAdmin(actor)) {
+    if (query.teamId && query.teamId !== actor.teamId) {
+      throw new Forbidden("You can list only your own team's agents.");
+    }
+    qb.andWhere('a.team_id = :own', { own: actor.teamId });
+  }
+  if (query.teamId) qb.andWhere('a.team_id = :teamId', { teamId: query.teamId });
+  if (query.cursor) {
+    const at = decodeCursor(query.cursor, agentCursor);
+    qb.andWhere('(a.name, a.id) > (:n, :aid)', { n: at.n, aid: at.id });
+  }
+  const rows = await qb.getMany();
+  return toPage(rows, query.limit, agentView, (row) => ({ n: row.name, id: row.id }));
+}
+
+/**
+ * Admins change anything; a supervisor may set away and capacity for its team's reps; anyone may
+ * mark themselves away. Deactivation hands every open ticket the agent owns to a new owner by the
+ * auto-assignment rule, in the same transaction: it either all happens or none of it does.
+ */
+export async function updateAgent(
+  ctx: ServiceContext,
+  actor: Actor,
+  agentId: string,
+  input: UpdateAgentInput,
+): Promise<Agent> {
+  return inTransaction(ctx.dataSource, async (manager) => {
+    const agent = await manager
+      .getRepository(Agent)
+      .findOne({ where: { id: agentId }, lock: { mode: 'pessimistic_write' } });
+    if (!agent || !canSee(actor, agent)) throw new NotFound(`No agent ${agentId}.`);
+    assertMayUpdate(actor, agent, input);
+
+    const deactivating = input.active === false && agent.active;
+    if (input.name !== undefined) agent.name = input.name;
+    if (input.away !== undefined) agent.away = input.away;
+    if (input.capacity !== undefined) agent.capacity = input.capacity;
+    if (input.active !== undefined) agent.active = input.active;
+    await manager.getRepository(Agent).save(agent);
+
+    if (deactivating) await moveOpenTicketsAway(manager, ctx.clock.now(), agent, actor);
+    return agent;
+  });
+}
+
+function assertMayUpdate(actor: Actor, agent: Agent, input: UpdateAgentInput): void {
+  if (isAdmin(actor)) return;
+  const onlyAway = Object.keys(input).every((key) => key === 'away');
+  if (actor.id === agent.id && onlyAway) return;
+  const supervisorFields = Object.keys(input).every((key) => key === 'away' || key === 'capacity');
+  if (agent.teamId && supervisesTeam(actor, agent.teamId) && agent.role === 'rep' && supervisorFields) {
+    return;
+  }
+  throw new Forbidden(
+    'Admins change agents; supervisors may set away and capacity for their reps; you may set your own away.',
+  );
+}
+
+async function moveOpenTicketsAway(
+  manager: EntityManager,
+  now: Date,
+  agent: Agent,
+  actor: Actor,
+): Promise<void> {
+  // Lock order: tickets first (as every ticket write does), then handoffs via changeOwner.
+  const owned = await manager
+    .getRepository(Ticket)
+    .createQueryBuilder('t')
+    .setLock('pessimistic_write')
+    .where(`t.owner_id = :id AND t.status IN ('open', 'waiting_on_customer')`, { id: agent.id })
+    .orderBy('t.received_at', 'ASC')
+    .getMany();
+  for (const ticket of owned) {
+    const choice = await chooseAutoOwner(manager, ticket.teamId, { excludeAgentId: agent.id });
+    await changeOwner(manager, ticket, {
+      toAgentId: choice.agentId,
+      reason: 'deactivated',
+      actorId: actor.id,
+      at: now,
+      note: `${agent.name} was deactivated`,
+    });
+  }
+  // Offers addressed to the departing agent can no longer be accepted.
+  const withdrawn: Array<{ id: string; ticket_id: string }> = await manager.query(
+    `UPDATE handoffs SET status = 'cancelled', responded_at = $2, response_note = 'target deactivated'
+      WHERE to_agent_id = $1 AND status = 'pending' RETURNING id, ticket_id`,
+    [agent.id, now],
+  );
+  for (const handoff of withdrawn) {
+    await recordEvent(manager, {
+      ticketId: handoff.ticket_id,
+      type: 'handoff_cancelled',
+      at: now,
+      actorId: actor.id,
+      data: { handoffId: handoff.id, toAgentId: agent.id, reason: 'target deactivated' },
+    });
+  }
+}
+
+/** Issues a fresh token (the old one stops working at once); admins or the agent itself. */
+export async function rotateToken(ctx: ServiceContext, actor: Actor, agentId: string): Promise<CreatedAgent> {
+  if (!isAdmin(actor) && actor.id !== agentId) throw new NotFound(`No agent ${agentId}.`);
+  return inTransaction(ctx.dataSource, async (manager) => {
+    const agent = await manager.getRepository(Agent).findOneBy({ id: agentId });
+    if (!agent) throw new NotFound(`No agent ${agentId}.`);
+    const token = generateToken();
+    await manager.getRepository(Agent).update({ id: agentId }, { tokenHash: hashToken(token) });
+    return { agent, token };
+  });
+}
+
+export async function openTicketCount(ctx: ServiceContext, agentId: string): Promise<number> {
+  return ctx.dataSource
+    .getRepository(Ticket)
+    .createQueryBuilder('t')
+    .where(`t.owner_id = :agentId AND t.status IN ('open', 'waiting_on_customer')`, { agentId })
+    .getCount();
+}

@@ -1,0 +1,21 @@
+import { Agent } from '../agents/agent.entity';
+import { Customer } from '../customers/customer.entity';
+import { OutboxEmail } from '../notifications/outbox-email.entity';
+import { Handoff } from '../ownership/handoff.entity';
+import { OwnershipPeriod } from '../ownership/ownership-period.entity';
+import { Setting } from '../system/setting.entity';
+import { Team } from '../teams/team.entity';
+import { Ticket } from '../tickets/ticket.entity';
+import { TimelineEvent } from '../timeline/timeline-event.entity';
+
+export const entities = [
+  Team,
+  Agent,
+  Customer,
+  Ticket,
+  OwnershipPeriod,
+  Handoff,
+  TimelineEvent,
+  OutboxEmail,
+  Setting,
+];

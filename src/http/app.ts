@@ -1,0 +1,79 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Redis } from 'ioredis';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import { agentsRoutes } from '../agents/agents.routes';
+import type { ServiceContext } from '../context';
+import { customersRoutes } from '../customers/customers.routes';
+import type { Logger } from '../logger';
+import { ownershipRoutes } from '../ownership/ownership.routes';
+import { healthRoutes } from '../system/health.routes';
+import { teamsRoutes } from '../teams/teams.routes';
+import { ticketsRoutes } from '../tickets/tickets.routes';
+import { errorHandler, sendProblem } from './problem';
+import { authenticate } from './request-context';
+
+export interface AppDependencies {
+  ctx: ServiceContext;
+  redis: Redis;
+  logger: Logger;
+}
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+    sendProblem(res, {
+      type: '/problems/unsupported-media-type',
+      title: 'Unsupported media type',
+      status: 415,
+      detail: 'Send the body as application/json.',
+    });
+    return;
+  }
+  next();
+}
+
+export function createApp({ ctx, redis, logger }: AppDependencies) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+    }),
+  );
+  app.use(healthRoutes(ctx.dataSource, redis));
+
+  const api = express.Router();
+  api.use(requireJsonBody);
+  api.use(express.json({ limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
+  api.use(authenticate(ctx.dataSource));
+  api.use(teamsRoutes(ctx));
+  api.use(agentsRoutes(ctx));
+  api.use(customersRoutes(ctx));
+  api.use(ticketsRoutes(ctx));
+  api.use(ownershipRoutes(ctx));
+  app.use('/api/v1', api);
+
+  app.use((req, res) => {
+    sendProblem(res, {
+      type: '/problems/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: `No route for ${req.method} ${req.path}.`,
+    });
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,48 @@
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+import { startRuntime, type RuntimeOptions } from './runtime';
+
+/**
+ * Entry-point body shared by main/api/worker: load config (fail fast), start, and shut down
+ * gracefully on SIGTERM/SIGINT. A second signal forces the exit.
+ */
+export async function runProcess(options: Omit<RuntimeOptions, 'clock'>): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+
+  let runtime;
+  try {
+    runtime = await startRuntime(config, logger, options);
+  } catch (error) {
+    logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal} received: shutting down`);
+    runtime.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,100 @@
+import type { Server } from 'node:http';
+import type { DataSource } from 'typeorm';
+import type { Redis } from 'ioredis';
+import { ensureAdminWithToken } from './agents/admin-bootstrap';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import type { ServiceContext } from './context';
+import { openDatabase } from './db/data-source';
+import { ensureDatabaseExists } from './db/ensure-database';
+import { createApp } from './http/app';
+import type { Logger } from './logger';
+import { ensureLinkSecret } from './system/link-secret';
+import { startMaintenanceWorker, type MaintenanceWorker } from './worker/maintenance-queue';
+import { createProducerConnection, createWorkerConnection } from './worker/redis-connection';
+
+export interface RuntimeOptions {
+  api: boolean;
+  worker: boolean;
+  clock?: Clock;
+}
+
+export interface Runtime {
+  dataSource: DataSource;
+  /** The port the API listens on (useful with PORT=0). */
+  port: number | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Brings the service up: database (created if missing, migrated), then the API and/or worker.
+ * stop() closes in the reverse order: HTTP first, then workers, then Redis and the database.
+ */
+export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
+  const created = await ensureDatabaseExists(config.databaseUrl);
+  if (created === 'created') logger.info('created the database named in DATABASE_URL');
+  const dataSource = await openDatabase(config.databaseUrl);
+  logger.info('database migrated');
+  if (config.adminToken) await ensureAdminWithToken(dataSource, config.adminToken);
+  await ensureLinkSecret(dataSource, config.linkSecret);
+
+  const ctx: ServiceContext = {
+    dataSource,
+    clock: options.clock ?? systemClock,
+    settings: { handoffExpiryHours: config.handoffExpiryHours },
+  };
+
+  const closers: Array<() => Promise<void>> = [];
+  let server: Server | undefined;
+  let producer: Redis | undefined;
+  let workerConnection: Redis | undefined;
+  let maintenance: MaintenanceWorker | undefined;
+
+  if (options.api) {
+    producer = createProducerConnection(config.redisUrl);
+    producer.on('error', (error) => logger.warn({ err: error }, 'redis (api) connection error'));
+    const app = createApp({ ctx, redis: producer, logger });
+    server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(config.port, () => resolve(listening));
+      listening.once('error', reject);
+    });
+    const address = server.address();
+    logger.info({ port: typeof address === 'object' ? address?.port : config.port }, 'API listening');
+  }
+  if (options.worker) {
+    workerConnection = createWorkerConnection(config.redisUrl);
+    workerConnection.on('error', (error) => logger.warn({ err: error }, 'redis (worker) connection error'));
+    maintenance = await startMaintenanceWorker(ctx, workerConnection, config.queuePrefix, logger);
+    logger.info('worker started');
+  }
+
+  if (server) {
+    const s = server;
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeIdleConnections();
+        }),
+    );
+  }
+  if (maintenance) closers.push(() => maintenance.close());
+  if (workerConnection) closers.push(async () => void (await workerConnection.quit()));
+  if (producer) closers.push(async () => void (await producer.quit().catch(() => undefined)));
+  closers.push(() => dataSource.destroy());
+
+  const address = server?.address();
+  return {
+    dataSource,
+    port: typeof address === 'object' && address ? address.port : undefined,
+    async stop() {
+      for (const close of closers) {
+        try {
+          await close();
+        } catch (error) {
+          logger.warn({ err: error }, 'error while shutting down');
+        }
+      }
+    },
+  };
+}

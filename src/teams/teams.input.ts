@@ -1,0 +1,55 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { hhmm, isoDate, requiredText } from '../common-input';
+import { WEEKDAYS, type Weekday } from './business-calendar';
+
+const openingHours = z
+  .strictObject({ open: hhmm, close: hhmm })
+  .refine((h) => h.open < h.close, { message: 'close must be later than open', path: ['close'] });
+
+const businessHours = z
+  .strictObject(
+    Object.fromEntries(WEEKDAYS.map((day) => [day, openingHours.optional()])) as Record<
+      Weekday,
+      z.ZodOptional<typeof openingHours>
+    >,
+  )
+  .refine((hours) => Object.values(hours).some(Boolean), {
+    message: 'must open on at least one weekday',
+  });
+
+const timezone = z
+  .string()
+  .refine((zone) => IANAZone.isValidZone(zone), { message: 'must be an IANA timezone, e.g. Europe/Berlin' });
+
+const businessMinutes = z.number().int('must be a whole number').min(0).max(100_000);
+
+const tierPolicy = z.strictObject({
+  firstResponseWithinMinutes: businessMinutes.min(1, 'must be at least 1'),
+});
+
+const policy = z.strictObject({
+  warnBeforeMinutes: businessMinutes.optional(),
+  reescalateAfterMinutes: businessMinutes.min(1, 'must be at least 1').optional(),
+  autoHoldingUpdate: z.boolean().optional(),
+  tiers: z.strictObject({ vip: tierPolicy.optional(), high_value: tierPolicy.optional() }).optional(),
+});
+
+const holidays = z
+  .array(isoDate)
+  .max(1000, 'must list at most 1000 dates')
+  .transform((dates) => [...new Set(dates)].sort());
+
+export const createTeamInput = z.strictObject({
+  name: requiredText(200),
+  timezone,
+  businessHours,
+  holidays: holidays.optional(),
+  sameDayCutoff: hhmm.nullable().optional(),
+  policy: policy.optional(),
+});
+export type CreateTeamInput = z.output<typeof createTeamInput>;
+
+export const updateTeamInput = createTeamInput.partial();
+export type UpdateTeamInput = z.output<typeof updateTeamInput>;
+export type PolicyInput = z.output<typeof policy>;

@@ -1,0 +1,123 @@
+import type { EntityManager } from 'typeorm';
+import { isAdmin, type Actor } from '../agents/actor';
+import type { ServiceContext } from '../context';
+import { pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '../db/transaction';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
+import { DEFAULT_POLICY, type BusinessCalendar, type DeadlinePolicy } from './business-calendar';
+import { Team } from './team.entity';
+import type { CreateTeamInput, PolicyInput, UpdateTeamInput } from './teams.input';
+
+function mergePolicy(base: DeadlinePolicy, change: PolicyInput | undefined): DeadlinePolicy {
+  if (!change) return base;
+  return {
+    warnBeforeMinutes: change.warnBeforeMinutes ?? base.warnBeforeMinutes,
+    reescalateAfterMinutes: change.reescalateAfterMinutes ?? base.reescalateAfterMinutes,
+    autoHoldingUpdate: change.autoHoldingUpdate ?? base.autoHoldingUpdate,
+    tiers: change.tiers ? { ...change.tiers } : base.tiers,
+  };
+}
+
+function assertCutoffWithinHours(team: Pick<Team, 'sameDayCutoff' | 'businessHours'>): void {
+  if (!team.sameDayCutoff) return;
+  const opens = Object.values(team.businessHours).map((h) => h.open);
+  if (opens.length > 0 && opens.every((open) => team.sameDayCutoff! <= open)) {
+    throw InvalidInput.field('sameDayCutoff', 'must be later than the opening time of some day');
+  }
+}
+
+function rethrowDuplicateName(error: unknown): never {
+  if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'teams_name_key') {
+    throw new Conflict('A team with this name already exists.');
+  }
+  throw error;
+}
+
+export function calendarOf(team: Team): BusinessCalendar {
+  return {
+    timezone: team.timezone,
+    businessHours: team.businessHours,
+    holidays: team.holidays,
+    sameDayCutoff: team.sameDayCutoff,
+  };
+}
+
+export async function createTeam(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: CreateTeamInput,
+): Promise<Team> {
+  if (!isAdmin(actor)) throw new Forbidden('Only an admin can create teams.');
+  const team = ctx.dataSource.getRepository(Team).create({
+    name: input.name,
+    timezone: input.timezone,
+    businessHours: input.businessHours,
+    holidays: input.holidays ?? [],
+    sameDayCutoff: input.sameDayCutoff ?? null,
+    policy: mergePolicy(DEFAULT_POLICY, input.policy),
+  });
+  assertCutoffWithinHours(team);
+  try {
+    return await ctx.dataSource.getRepository(Team).save(team);
+  } catch (error) {
+    rethrowDuplicateName(error);
+  }
+}
+
+/** Anyone may see their own team; admins every team; others get 404 (no leak). */
+export async function getTeam(ctx: ServiceContext, actor: Actor, teamId: string): Promise<Team> {
+  const team = await ctx.dataSource.getRepository(Team).findOneBy({ id: teamId });
+  if (!team || (!isAdmin(actor) && actor.teamId !== team.id)) {
+    throw new NotFound(`No team ${teamId}.`);
+  }
+  return team;
+}
+
+export async function listTeams(ctx: ServiceContext, actor: Actor): Promise<Team[]> {
+  const repo = ctx.dataSource.getRepository(Team);
+  if (isAdmin(actor)) return repo.find({ order: { name: 'ASC' } });
+  if (!actor.teamId) return [];
+  return repo.findBy({ id: actor.teamId });
+}
+
+export async function updateTeam(
+  ctx: ServiceContext,
+  actor: Actor,
+  teamId: string,
+  input: UpdateTeamInput,
+): Promise<Team> {
+  if (!isAdmin(actor)) throw new Forbidden('Only an admin can change teams.');
+  return ctx.dataSource.transaction(async (manager) => {
+    const team = await lockTeam(manager, teamId);
+    if (input.name !== undefined) team.name = input.name;
+    if (input.timezone !== undefined) team.timezone = input.timezone;
+    if (input.businessHours !== undefined) team.businessHours = input.businessHours;
+    if (input.holidays !== undefined) team.holidays = input.holidays;
+    if (input.sameDayCutoff !== undefined) team.sameDayCutoff = input.sameDayCutoff;
+    team.policy = mergePolicy(team.policy, input.policy);
+    assertCutoffWithinHours(team);
+    try {
+      return await manager.getRepository(Team).save(team);
+    } catch (error) {
+      rethrowDuplicateName(error);
+    }
+  });
+}
+
+async function lockTeam(manager: EntityManager, teamId: string): Promise<Team> {
+  const team = await manager
+    .getRepository(Team)
+    .findOne({ where: { id: teamId }, lock: { mode: 'pessimistic_write' } });
+  if (!team) throw new NotFound(`No team ${teamId}.`);
+  return team;
+}
+
+/** Loads a team that a request refers to by id in its body, naming the field if it is unknown. */
+export async function requireTeamForField(
+  manager: EntityManager,
+  teamId: string,
+  field: string,
+): Promise<Team> {
+  const team = await manager.getRepository(Team).findOneBy({ id: teamId });
+  if (!team) throw InvalidInput.field(field, 'names no existing team');
+  return team;
+}

@@ -1,0 +1,39 @@
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../agents/actor';
+import type { ServiceContext } from '../context';
+import { inTransaction } from '../db/transaction';
+import { Team } from '../teams/team.entity';
+import { assertVersion, findReadableTicket } from './ticket-access';
+import type { Ticket } from './ticket.entity';
+
+export interface LockedTicketScope {
+  manager: EntityManager;
+  ticket: Ticket;
+  now: Date;
+  team: () => Promise<Team>;
+}
+
+/**
+ * The shape of every ticket write: one transaction, the ticket row locked (serialising writers),
+ * visibility checked (404), If-Match checked (412), then the work.
+ */
+export async function withLockedTicket<T>(
+  ctx: ServiceContext,
+  actor: Actor,
+  idOrRef: string,
+  ifMatch: number | undefined,
+  work: (scope: LockedTicketScope) => Promise<T>,
+): Promise<T> {
+  return inTransaction(ctx.dataSource, async (manager) => {
+    const ticket = await findReadableTicket(manager, actor, idOrRef, { forUpdate: true });
+    assertVersion(ticket, ifMatch);
+    const now = ctx.clock.now();
+    let team: Team | undefined;
+    return work({
+      manager,
+      ticket,
+      now,
+      team: async () => (team ??= await manager.getRepository(Team).findOneByOrFail({ id: ticket.teamId })),
+    });
+  });
+}

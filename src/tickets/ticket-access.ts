@@ -1,0 +1,82 @@
+import type { EntityManager } from 'typeorm';
+import { supervisesTeam, type Actor } from '../agents/actor';
+import { Forbidden, NotFound, PreconditionFailed } from '../errors';
+import { Ticket } from './ticket.entity';
+
+/**
+ * Who may see and change a ticket. Reads: the ticket's team, its owner, the target of a pending
+ * handoff, admins and integrations. Anything else gets 404 so another team's data never leaks.
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REF = /^T-\d{6,}$/;
+
+async function isPendingHandoffTarget(
+  manager: EntityManager,
+  actor: Actor,
+  ticketId: string,
+): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    `SELECT 1 FROM handoffs WHERE ticket_id = $1 AND to_agent_id = $2 AND status = 'pending' LIMIT 1`,
+    [ticketId, actor.id],
+  );
+  return rows.length > 0;
+}
+
+export async function canReadTicket(
+  manager: EntityManager,
+  actor: Actor,
+  ticket: Ticket,
+): Promise<boolean> {
+  if (actor.role === 'admin' || actor.role === 'integration') return true;
+  if (ticket.ownerId === actor.id || ticket.teamId === actor.teamId) return true;
+  return isPendingHandoffTarget(manager, actor, ticket.id);
+}
+
+/**
+ * Loads a ticket by id or reference ("T-000123") that the actor may read, or throws NotFound.
+ * With `forUpdate` the row is locked until the transaction ends: every write to a ticket goes
+ * through this lock, so concurrent writes are serialised and none is lost.
+ */
+export async function findReadableTicket(
+  manager: EntityManager,
+  actor: Actor,
+  idOrRef: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<Ticket> {
+  const where = UUID.test(idOrRef) ? { id: idOrRef } : REF.test(idOrRef) ? { ref: idOrRef } : null;
+  const ticket = where
+    ? await manager.getRepository(Ticket).findOne({
+        where,
+        ...(options.forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      })
+    : null;
+  if (!ticket || !(await canReadTicket(manager, actor, ticket))) {
+    throw new NotFound(`No ticket ${idOrRef}.`);
+  }
+  return ticket;
+}
+
+/** Checks an If-Match version against the locked row. */
+export function assertVersion(ticket: Ticket, expected: number | undefined): void {
+  if (expected !== undefined && expected !== ticket.version) {
+    throw new PreconditionFailed(
+      `Ticket ${ticket.ref} is at version ${ticket.version}, not ${expected}; reload it and retry.`,
+      ticket.version,
+    );
+  }
+}
+
+export function isOwner(actor: Actor, ticket: Ticket): boolean {
+  return actor.id === ticket.ownerId;
+}
+
+/** The owner works the ticket; admins may act for anyone. */
+export function assertOwner(actor: Actor, ticket: Ticket, action: string): void {
+  if (isOwner(actor, ticket) || actor.role === 'admin') return;
+  throw new Forbidden(`Only the ticket's owner can ${action}.`);
+}
+
+export function assertOwnerOrSupervisor(actor: Actor, ticket: Ticket, action: string): void {
+  if (isOwner(actor, ticket) || supervisesTeam(actor, ticket.teamId)) return;
+  throw new Forbidden(`Only the ticket's owner or a supervisor of its team can ${action}.`);
+}

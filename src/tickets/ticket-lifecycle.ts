@@ -1,0 +1,333 @@
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../agents/actor';
+import { Agent } from '../agents/agent.entity';
+import type { ServiceContext } from '../context';
+import { Customer } from '../customers/customer.entity';
+import { closeOfArrivalBusinessDay } from '../deadlines/calendar';
+import { computeFirstResponseDue, computeNextUpdateDue } from '../deadlines/deadline-policy';
+import { Conflict, Forbidden } from '../errors';
+import { queueEmail } from '../notifications/queue-email';
+import { chooseAutoOwner } from '../ownership/assign-owner';
+import { cancelPendingHandoffs, changeOwner } from '../ownership/change-owner';
+import { calendarOf } from '../teams/teams.service';
+import { recordEvent } from '../timeline/record-event';
+import type { TimelineEvent } from '../timeline/timeline-event.entity';
+import { withLockedTicket, type LockedTicketScope } from './locked-ticket';
+import { assertOwner, assertOwnerOrSupervisor } from './ticket-access';
+import { ACTIVE_STATUSES, type Ticket } from './ticket.entity';
+import { writeTicket } from './ticket-writes';
+import type {
+  CustomerMessageInput,
+  PostUpdateInput,
+  ReopenInput,
+  ResolveInput,
+  UpdateTicketInput,
+} from './tickets.input';
+
+const isActive = (ticket: Ticket) => ACTIVE_STATUSES.includes(ticket.status);
+
+function assertActive(ticket: Ticket, action: string): void {
+  if (!isActive(ticket)) {
+    throw new Conflict(`Ticket ${ticket.ref} is ${ticket.status}; reopen it to ${action}.`);
+  }
+}
+
+async function customerOf(manager: EntityManager, ticket: Ticket): Promise<Customer> {
+  return manager.getRepository(Customer).findOneByOrFail({ id: ticket.customerId });
+}
+
+async function agentName(manager: EntityManager, agentId: string): Promise<string> {
+  return (await manager.getRepository(Agent).findOneByOrFail({ id: agentId })).name;
+}
+
+export interface PostedUpdate {
+  event: TimelineEvent;
+  ticket: Ticket;
+}
+
+/**
+ * The owner writes on the ticket. A public update is the response the customer is owed: it is
+ * emailed, satisfies the current deadline and sets the next-update deadline. An internal note
+ * only goes on the timeline.
+ */
+export async function postUpdate(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: string,
+  input: PostUpdateInput,
+  ifMatch?: number,
+): Promise<PostedUpdate> {
+  return withLockedTicket(ctx, actor, ticketId, ifMatch, async ({ manager, ticket, now, team }) => {
+    assertOwner(actor, ticket, 'post updates');
+    if (input.visibility === 'internal') {
+      const event = await recordEvent(manager, {
+        ticketId: ticket.id,
+        type: 'internal_note',
+        at: now,
+        actorId: actor.id,
+        data: { body: input.body },
+      });
+      return { event, ticket };
+    }
+    assertActive(ticket, 'post a public update');
+    const waiting = ticket.status === 'waiting_on_customer';
+    const event = await recordEvent(manager, {
+      ticketId: ticket.id,
+      type: 'public_update',
+      at: now,
+      actorId: actor.id,
+      data: { body: input.body, firstResponse: ticket.firstRespondedAt === null },
+    });
+    await writeTicket(
+      manager,
+      ticket,
+      {
+        firstRespondedAt: ticket.firstRespondedAt ?? now,
+        lastPublicUpdateAt: now,
+        // Waiting on the customer pauses the update clock.
+        nextUpdateDueAt: waiting ? null : computeNextUpdateDue(now, calendarOf(await team())),
+      },
+      now,
+    );
+    const customer = await customerOf(manager, ticket);
+    await queueEmail(manager, {
+      key: `ticket:${ticket.id}:public_update:${event.id}`,
+      template: 'public_update',
+      toAddress: customer.email,
+      ticketId: ticket.id,
+      customerId: customer.id,
+      payload: {
+        ticketRef: ticket.ref,
+        subject: ticket.subject,
+        customerName: customer.name,
+        locale: customer.locale,
+        ownerName: await agentName(manager, ticket.ownerId),
+        body: input.body,
+        nextUpdateDueAt: ticket.nextUpdateDueAt?.toISOString() ?? null,
+        timezone: (await team()).timezone,
+      },
+      at: now,
+      actorId: actor.id,
+    });
+    return { event, ticket };
+  });
+}
+
+/** Status (open <-> waiting on customer), priority and category; by the owner or a supervisor. */
+export async function updateTicket(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: string,
+  input: UpdateTicketInput,
+  ifMatch?: number,
+): Promise<Ticket> {
+  return withLockedTicket(ctx, actor, ticketId, ifMatch, async ({ manager, ticket, now, team }) => {
+    assertOwnerOrSupervisor(actor, ticket, 'change it');
+    const changes: Parameters<typeof writeTicket>[2] = {};
+
+    if (input.status !== undefined && input.status !== ticket.status) {
+      assertActive(ticket, 'change its status');
+      changes.status = input.status;
+      if (input.status === 'waiting_on_customer') {
+        changes.nextUpdateDueAt = null;
+      } else if (ticket.firstRespondedAt) {
+        changes.nextUpdateDueAt = computeNextUpdateDue(now, calendarOf(await team()));
+      }
+      await statusChanged(manager, ticket, ticket.status, input.status, actor.id, now);
+    }
+    for (const field of ['priority', 'category'] as const) {
+      const value = input[field];
+      if (value !== undefined && value !== ticket[field]) {
+        (changes as Record<string, unknown>)[field] = value;
+        await recordEvent(manager, {
+          ticketId: ticket.id,
+          type: 'field_changed',
+          at: now,
+          actorId: actor.id,
+          data: { field, from: ticket[field], to: value },
+        });
+      }
+    }
+    if (Object.keys(changes).length > 0) await writeTicket(manager, ticket, changes, now);
+    return ticket;
+  });
+}
+
+function statusChanged(
+  manager: EntityManager,
+  ticket: Ticket,
+  from: string,
+  to: string,
+  actorId: string | null,
+  at: Date,
+  extra: Record<string, unknown> = {},
+) {
+  return recordEvent(manager, {
+    ticketId: ticket.id,
+    type: 'status_changed',
+    at,
+    actorId,
+    data: { from, to, ...extra },
+  });
+}
+
+/**
+ * A message from the customer (a call logged, an email received). It resumes a paused clock and
+ * reopens a resolved ticket; either way the customer is owed an answer the same business day.
+ */
+export async function logCustomerMessage(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: string,
+  input: CustomerMessageInput,
+  ifMatch?: number,
+): Promise<PostedUpdate> {
+  return withLockedTicket(ctx, actor, ticketId, ifMatch, async (scope) => {
+    const { manager, ticket, now, team } = scope;
+    const event = await recordEvent(manager, {
+      ticketId: ticket.id,
+      type: 'customer_message',
+      at: now,
+      actorId: actor.id,
+      data: { body: input.body, ...(input.channel ? { channel: input.channel } : {}) },
+    });
+    const calendar = calendarOf(await team());
+    if (!isActive(ticket)) {
+      await reopenLocked(scope, actor, 'customer wrote again');
+      return { event, ticket };
+    }
+    const answerBy = closeOfArrivalBusinessDay(now, calendar).at;
+    const changes: Parameters<typeof writeTicket>[2] = {};
+    if (ticket.status === 'waiting_on_customer') {
+      changes.status = 'open';
+      await statusChanged(manager, ticket, ticket.status, 'open', actor.id, now, {
+        reason: 'customer message',
+      });
+    }
+    if (ticket.firstRespondedAt) {
+      const current = ticket.status === 'open' ? ticket.nextUpdateDueAt : null;
+      changes.nextUpdateDueAt = current && current < answerBy ? current : answerBy;
+    }
+    await writeTicket(manager, ticket, changes, now);
+    return { event, ticket };
+  });
+}
+
+export async function resolveTicket(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: string,
+  input: ResolveInput,
+  ifMatch?: number,
+): Promise<Ticket> {
+  return withLockedTicket(ctx, actor, ticketId, ifMatch, async ({ manager, ticket, now }) => {
+    assertOwner(actor, ticket, 'resolve it');
+    assertActive(ticket, 'resolve it again');
+    const from = ticket.status;
+    await writeTicket(
+      manager,
+      ticket,
+      {
+        status: 'resolved',
+        resolvedAt: now,
+        resolution: input.resolution,
+        rootCauseSilo: input.rootCause.silo,
+        rootCauseCategory: input.rootCause.category,
+        rootCauseDetail: input.rootCause.detail ?? null,
+        nextUpdateDueAt: null,
+      },
+      now,
+    );
+    await cancelPendingHandoffs(manager, ticket.id, now, actor.id, 'ticket resolved');
+    await recordEvent(manager, {
+      ticketId: ticket.id,
+      type: 'resolved',
+      at: now,
+      actorId: actor.id,
+      data: { from, resolution: input.resolution, rootCause: input.rootCause },
+    });
+    const customer = await customerOf(manager, ticket);
+    await queueEmail(manager, {
+      key: `ticket:${ticket.id}:resolved:${ticket.version}`,
+      template: 'ticket_resolved',
+      toAddress: customer.email,
+      ticketId: ticket.id,
+      customerId: customer.id,
+      payload: {
+        ticketRef: ticket.ref,
+        subject: ticket.subject,
+        customerName: customer.name,
+        locale: customer.locale,
+        ownerName: await agentName(manager, ticket.ownerId),
+        resolution: input.resolution,
+      },
+      at: now,
+      actorId: actor.id,
+    });
+    return ticket;
+  });
+}
+
+/** Reopen by the owner or a supervisor; the ticket owes a new first response. */
+export async function reopenTicket(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: string,
+  input: ReopenInput,
+  ifMatch?: number,
+): Promise<Ticket> {
+  return withLockedTicket(ctx, actor, ticketId, ifMatch, async (scope) => {
+    if (actor.role === 'integration') throw new Forbidden('Integrations log customer messages instead.');
+    assertOwnerOrSupervisor(actor, scope.ticket, 'reopen it');
+    if (isActive(scope.ticket)) throw new Conflict(`Ticket ${scope.ticket.ref} is already open.`);
+    await reopenLocked(scope, actor, input.reason);
+    return scope.ticket;
+  });
+}
+
+async function reopenLocked(
+  { manager, ticket, now, team }: LockedTicketScope,
+  actor: Actor,
+  reason: string,
+): Promise<void> {
+  const from = ticket.status;
+  const calendar = calendarOf(await team());
+  await writeTicket(
+    manager,
+    ticket,
+    {
+      status: 'open',
+      reopenCount: ticket.reopenCount + 1,
+      firstResponseDueAt: computeFirstResponseDue(now, calendar),
+      firstRespondedAt: null,
+      nextUpdateDueAt: null,
+      escalationLevel: 0,
+      resolvedAt: null,
+      resolution: null,
+      rootCauseSilo: null,
+      rootCauseCategory: null,
+      rootCauseDetail: null,
+      closedAt: null,
+    },
+    now,
+  );
+  await recordEvent(manager, {
+    ticketId: ticket.id,
+    type: 'reopened',
+    at: now,
+    actorId: actor.id,
+    data: { from, reason, firstResponseDueAt: ticket.firstResponseDueAt?.toISOString() ?? null },
+  });
+  // An owner who has left cannot keep a live concern: it goes to whoever the rule picks.
+  const owner = await manager.getRepository(Agent).findOneByOrFail({ id: ticket.ownerId });
+  if (!owner.active) {
+    const choice = await chooseAutoOwner(manager, ticket.teamId, { excludeAgentId: owner.id });
+    await changeOwner(manager, ticket, {
+      toAgentId: choice.agentId,
+      reason: 'reopened',
+      actorId: actor.id,
+      at: now,
+      note: `previous owner ${owner.name} is no longer active`,
+    });
+  }
+}

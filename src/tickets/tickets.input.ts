@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { InvalidInput } from '../errors';
+import { optionalText, queryBoolean, requiredText, uuid } from '../common-input';
+import { pageQuery } from '../pagination';
+import { SILOS, TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from './ticket.entity';
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { message: `must be one of ${values.join(', ')}` });
+
+const category = requiredText(100);
+
+export const createTicketInput = z.strictObject({
+  customerId: uuid,
+  subject: requiredText(300),
+  description: requiredText(20_000),
+  channel: oneOf(TICKET_CHANNELS),
+  teamId: uuid.optional(),
+  category: category.optional(),
+  priority: oneOf(TICKET_PRIORITIES).optional(),
+});
+export type CreateTicketInput = z.output<typeof createTicketInput>;
+
+export const updateTicketInput = z
+  .strictObject({
+    status: z.enum(['open', 'waiting_on_customer'], {
+      message: 'must be open or waiting_on_customer (use /resolve and /reopen for the rest)',
+    }).optional(),
+    priority: oneOf(TICKET_PRIORITIES).optional(),
+    category: category.nullable().optional(),
+  })
+  .refine((input) => Object.keys(input).length > 0, {
+    message: 'name at least one of status, priority, category',
+  });
+export type UpdateTicketInput = z.output<typeof updateTicketInput>;
+
+export const postUpdateInput = z.strictObject({
+  body: requiredText(20_000),
+  visibility: oneOf(['public', 'internal'] as const),
+});
+export type PostUpdateInput = z.output<typeof postUpdateInput>;
+
+export const customerMessageInput = z.strictObject({
+  body: requiredText(50_000),
+  channel: oneOf(TICKET_CHANNELS).optional(),
+});
+export type CustomerMessageInput = z.output<typeof customerMessageInput>;
+
+export const resolveInput = z.strictObject({
+  resolution: requiredText(20_000),
+  rootCause: z.strictObject({
+    silo: oneOf(SILOS),
+    category: requiredText(100),
+    detail: optionalText(5_000),
+  }),
+});
+export type ResolveInput = z.output<typeof resolveInput>;
+
+export const reopenInput = z.strictObject({ reason: requiredText(5_000) });
+export type ReopenInput = z.output<typeof reopenInput>;
+
+const statusList = z
+  .string()
+  .transform((value) => value.split(',').map((s) => s.trim()))
+  .pipe(z.array(oneOf(TICKET_STATUSES)).min(1));
+
+export const listTicketsQuery = z.strictObject({
+  ownerId: uuid.optional(),
+  teamId: uuid.optional(),
+  customerId: uuid.optional(),
+  status: statusList.optional(),
+  overdue: queryBoolean.optional(),
+  ...pageQuery,
+});
+export type ListTicketsQuery = z.output<typeof listTicketsQuery>;
+
+export const queueQuery = z.strictObject({ ...pageQuery });
+export const timelineQuery = z.strictObject({ ...pageQuery });
+
+/** If-Match carries the ticket version: "3", a quoted ETag "\"3\"" or a weak one W/"3". */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match?.[1]) {
+    throw InvalidInput.field('If-Match', 'must be the ticket version, e.g. 3');
+  }
+  return Number(match[1]);
+}

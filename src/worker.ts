@@ -1,0 +1,4 @@
+import { runProcess } from './process-lifecycle';
+
+/** Worker only, for scale-out. */
+void runProcess({ api: false, worker: true });
