@@ -5,6 +5,7 @@ import { inTransaction, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '../d
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import { chooseAutoOwner } from '../ownership/assign-owner';
 import { changeOwner } from '../ownership/change-owner';
+import { Handoff } from '../ownership/handoff.entity';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import { requireTeamForField } from '../teams/teams.service';
 import { Ticket } from '../tickets/ticket.entity';
@@ -163,11 +164,14 @@ async function moveOpenTicketsAway(
     });
   }
   // Offers addressed to the departing agent can no longer be accepted.
-  const withdrawn: Array<{ id: string; ticket_id: string }> = await manager.query(
-    `UPDATE handoffs SET status = 'cancelled', responded_at = $2, response_note = 'target deactivated'
-      WHERE to_agent_id = $1 AND status = 'pending' RETURNING id, ticket_id`,
-    [agent.id, now],
-  );
+  const result = await manager
+    .createQueryBuilder()
+    .update(Handoff)
+    .set({ status: 'cancelled', respondedAt: now, responseNote: 'target deactivated' })
+    .where(`to_agent_id = :agentId AND status = 'pending'`, { agentId: agent.id })
+    .returning(['id', 'ticket_id'])
+    .execute();
+  const withdrawn = result.raw as Array<{ id: string; ticket_id: string }>;
   for (const handoff of withdrawn) {
     await recordEvent(manager, {
       ticketId: handoff.ticket_id,
