@@ -55,7 +55,9 @@ export class CreateOwnershipCore1795430000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await queryRunner.query(`CREATE INDEX customers_email_idx ON customers (lower(email))`);
-    await queryRunner.query(`CREATE INDEX customers_created_idx ON customers (created_at DESC, id DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX customers_created_idx ON customers (created_at DESC, id DESC)`,
+    );
 
     await queryRunner.query(`CREATE SEQUENCE ticket_number_seq`);
     await queryRunner.query(`
@@ -113,8 +115,12 @@ export class CreateOwnershipCore1795430000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX tickets_owner_status_idx ON tickets (owner_id, status, received_at DESC, id DESC)`,
     );
-    await queryRunner.query(`CREATE INDEX tickets_received_idx ON tickets (received_at DESC, id DESC)`);
-    await queryRunner.query(`CREATE INDEX tickets_customer_idx ON tickets (customer_id, received_at)`);
+    await queryRunner.query(
+      `CREATE INDEX tickets_received_idx ON tickets (received_at DESC, id DESC)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX tickets_customer_idx ON tickets (customer_id, received_at)`,
+    );
     // Overdue scans touch only active tickets.
     await queryRunner.query(
       `CREATE INDEX tickets_active_first_response_idx ON tickets (first_response_due_at)
@@ -183,7 +189,9 @@ export class CreateOwnershipCore1795430000000 implements MigrationInterface {
         actor_id uuid REFERENCES agents (id),
         data jsonb NOT NULL DEFAULT '{}'::jsonb
       )`);
-    await queryRunner.query(`CREATE INDEX timeline_events_ticket_idx ON timeline_events (ticket_id, seq)`);
+    await queryRunner.query(
+      `CREATE INDEX timeline_events_ticket_idx ON timeline_events (ticket_id, seq)`,
+    );
     // The timeline is the audit trail: refuse edits and deletions at the database.
     await queryRunner.query(`
       CREATE FUNCTION timeline_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

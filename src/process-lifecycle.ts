@@ -18,7 +18,9 @@ export async function runProcess(options: Omit<RuntimeOptions, 'clock'>): Promis
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  process.on('unhandledRejection', (reason) =>
+    logger.error({ err: reason }, 'unhandled rejection'),
+  );
 
   let runtime;
   try {

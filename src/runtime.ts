@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
-import { ensureAdminWithToken } from './agents/admin-bootstrap';
+import { createFirstAdminIfNone, ensureAdminWithToken } from './agents/admin-bootstrap';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import type { ServiceContext } from './context';
@@ -30,12 +30,26 @@ export interface Runtime {
  * Brings the service up: database (created if missing, migrated), then the API and/or worker.
  * stop() closes in the reverse order: HTTP first, then workers, then Redis and the database.
  */
-export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
+export async function startRuntime(
+  config: Config,
+  logger: Logger,
+  options: RuntimeOptions,
+): Promise<Runtime> {
   const created = await ensureDatabaseExists(config.databaseUrl);
   if (created === 'created') logger.info('created the database named in DATABASE_URL');
   const dataSource = await openDatabase(config.databaseUrl);
   logger.info('database migrated');
-  if (config.adminToken) await ensureAdminWithToken(dataSource, config.adminToken);
+  if (config.adminToken) {
+    await ensureAdminWithToken(dataSource, config.adminToken);
+  } else {
+    const firstToken = await createFirstAdminIfNone(dataSource);
+    if (firstToken) {
+      logger.warn(
+        { adminToken: firstToken },
+        `No ADMIN_TOKEN set and no admin yet: created one. Admin token (shown once): ${firstToken}`,
+      );
+    }
+  }
   await ensureLinkSecret(dataSource, config.linkSecret);
 
   const ctx: ServiceContext = {
@@ -59,11 +73,16 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       listening.once('error', reject);
     });
     const address = server.address();
-    logger.info({ port: typeof address === 'object' ? address?.port : config.port }, 'API listening');
+    logger.info(
+      { port: typeof address === 'object' ? address?.port : config.port },
+      'API listening',
+    );
   }
   if (options.worker) {
     workerConnection = createWorkerConnection(config.redisUrl);
-    workerConnection.on('error', (error) => logger.warn({ err: error }, 'redis (worker) connection error'));
+    workerConnection.on('error', (error) =>
+      logger.warn({ err: error }, 'redis (worker) connection error'),
+    );
     maintenance = await startMaintenanceWorker(ctx, workerConnection, config.queuePrefix, logger);
     logger.info('worker started');
   }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { hashToken } from './tokens';
+import { generateToken, hashToken } from './tokens';
 
 /**
  * Makes sure an active admin authenticates with the configured ADMIN_TOKEN, so a fresh install
@@ -23,4 +23,23 @@ export async function ensureAdminWithToken(
     [tokenHash],
   );
   return 'existed';
+}
+
+/**
+ * Without ADMIN_TOKEN, the first start of an empty install creates an admin with a generated
+ * token and returns it once, so a new user can get in; later starts find the admin and do nothing.
+ */
+export async function createFirstAdminIfNone(dataSource: DataSource): Promise<string | undefined> {
+  return dataSource.transaction(async (manager) => {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('ownit:first-admin'))`);
+    const admins: unknown[] = await manager.query(`SELECT 1 FROM agents WHERE role = 'admin' LIMIT 1`);
+    if (admins.length > 0) return undefined;
+    const token = generateToken();
+    await manager.query(
+      `INSERT INTO agents (name, email, role, team_id, capacity, token_hash)
+       VALUES ('Administrator', 'admin@ownit.invalid', 'admin', NULL, 0, $1)`,
+      [hashToken(token)],
+    );
+    return token;
+  });
 }

@@ -1,4 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 export const AGENT_ROLES = ['rep', 'supervisor', 'admin', 'integration'] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];

@@ -16,8 +16,15 @@ import {
 export function agentsRoutes(ctx: ServiceContext): Router {
   const router = Router();
   router.post('/agents', async (req, res) => {
-    const { agent, token } = await createAgent(ctx, actorOf(res), parseBody(createAgentInput, req.body));
-    res.status(201).location(`/api/v1/agents/${agent.id}`).json({ ...agentView(agent), token });
+    const { agent, token } = await createAgent(
+      ctx,
+      actorOf(res),
+      parseBody(createAgentInput, req.body),
+    );
+    res
+      .status(201)
+      .location(`/api/v1/agents/${agent.id}`)
+      .json({ ...agentView(agent), token });
   });
   router.get('/agents', async (req, res) => {
     res.json(await listAgents(ctx, actorOf(res), parseQuery(listAgentsQuery, req.query)));
@@ -26,7 +33,12 @@ export function agentsRoutes(ctx: ServiceContext): Router {
     res.json(agentView(await getAgent(ctx, actorOf(res), idParam(req, 'agent'))));
   });
   router.patch('/agents/:id', async (req, res) => {
-    const agent = await updateAgent(ctx, actorOf(res), idParam(req, 'agent'), parseBody(updateAgentInput, req.body));
+    const agent = await updateAgent(
+      ctx,
+      actorOf(res),
+      idParam(req, 'agent'),
+      parseBody(updateAgentInput, req.body),
+    );
     res.json(agentView(agent));
   });
   router.post('/agents/:id/token', async (req, res) => {

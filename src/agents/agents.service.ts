@@ -31,7 +31,8 @@ export async function createAgent(
 ): Promise<CreatedAgent> {
   if (!isAdmin(actor)) throw new Forbidden('Only an admin can create agents.');
   const needsTeam = input.role === 'rep' || input.role === 'supervisor';
-  if (needsTeam && !input.teamId) throw InvalidInput.field('teamId', `is required for a ${input.role}`);
+  if (needsTeam && !input.teamId)
+    throw InvalidInput.field('teamId', `is required for a ${input.role}`);
   return inTransaction(ctx.dataSource, async (manager) => {
     if (input.teamId) await requireTeamForField(manager, input.teamId, 'teamId');
     const token = generateToken();
@@ -59,7 +60,11 @@ export async function createAgent(
 
 /** Admins see everyone; supervisors and reps their own team; anyone themselves. */
 function canSee(actor: Actor, agent: Agent): boolean {
-  return isAdmin(actor) || actor.id === agent.id || (actor.teamId !== null && actor.teamId === agent.teamId);
+  return (
+    isAdmin(actor) ||
+    actor.id === agent.id ||
+    (actor.teamId !== null && actor.teamId === agent.teamId)
+  );
 }
 
 export async function getAgent(ctx: ServiceContext, actor: Actor, agentId: string): Promise<Agent> {
@@ -131,7 +136,12 @@ function assertMayUpdate(actor: Actor, agent: Agent, input: UpdateAgentInput): v
   const onlyAway = Object.keys(input).every((key) => key === 'away');
   if (actor.id === agent.id && onlyAway) return;
   const supervisorFields = Object.keys(input).every((key) => key === 'away' || key === 'capacity');
-  if (agent.teamId && supervisesTeam(actor, agent.teamId) && agent.role === 'rep' && supervisorFields) {
+  if (
+    agent.teamId &&
+    supervisesTeam(actor, agent.teamId) &&
+    agent.role === 'rep' &&
+    supervisorFields
+  ) {
     return;
   }
   throw new Forbidden(
@@ -184,7 +194,11 @@ async function moveOpenTicketsAway(
 }
 
 /** Issues a fresh token (the old one stops working at once); admins or the agent itself. */
-export async function rotateToken(ctx: ServiceContext, actor: Actor, agentId: string): Promise<CreatedAgent> {
+export async function rotateToken(
+  ctx: ServiceContext,
+  actor: Actor,
+  agentId: string,
+): Promise<CreatedAgent> {
   if (!isAdmin(actor) && actor.id !== agentId) throw new NotFound(`No agent ${agentId}.`);
   return inTransaction(ctx.dataSource, async (manager) => {
     const agent = await manager.getRepository(Agent).findOneBy({ id: agentId });

@@ -1,4 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 export const CUSTOMER_TIERS = ['standard', 'high_value', 'vip'] as const;
 export type CustomerTier = (typeof CUSTOMER_TIERS)[number];

@@ -10,7 +10,9 @@ const locale = z
 export const createCustomerInput = z.strictObject({
   name: requiredText(200),
   email: emailAddress,
-  tier: z.enum(CUSTOMER_TIERS, { message: `must be one of ${CUSTOMER_TIERS.join(', ')}` }).optional(),
+  tier: z
+    .enum(CUSTOMER_TIERS, { message: `must be one of ${CUSTOMER_TIERS.join(', ')}` })
+    .optional(),
   locale: locale.optional(),
   autoUpdates: z.boolean().optional(),
 });

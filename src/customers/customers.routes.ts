@@ -9,7 +9,11 @@ import { createCustomer, getCustomer, listCustomers, updateCustomer } from './cu
 export function customersRoutes(ctx: ServiceContext): Router {
   const router = Router();
   router.post('/customers', async (req, res) => {
-    const customer = await createCustomer(ctx, actorOf(res), parseBody(createCustomerInput, req.body));
+    const customer = await createCustomer(
+      ctx,
+      actorOf(res),
+      parseBody(createCustomerInput, req.body),
+    );
     res.status(201).location(`/api/v1/customers/${customer.id}`).json(customerView(customer));
   });
   router.get('/customers', async (req, res) => {
@@ -20,7 +24,11 @@ export function customersRoutes(ctx: ServiceContext): Router {
   });
   router.patch('/customers/:id', async (req, res) => {
     staffOnly(res);
-    const customer = await updateCustomer(ctx, idParam(req, 'customer'), parseBody(updateCustomerInput, req.body));
+    const customer = await updateCustomer(
+      ctx,
+      idParam(req, 'customer'),
+      parseBody(updateCustomerInput, req.body),
+    );
     res.json(customerView(customer));
   });
   return router;

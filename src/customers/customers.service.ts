@@ -6,7 +6,11 @@ import { InvalidInput, NotFound } from '../errors';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import { Customer } from './customer.entity';
 import { customerView } from './customer.view';
-import type { CreateCustomerInput, ListCustomersQuery, UpdateCustomerInput } from './customers.input';
+import type {
+  CreateCustomerInput,
+  ListCustomersQuery,
+  UpdateCustomerInput,
+} from './customers.input';
 
 /** Customers are shared by all teams: any staff member or integration may record and read them. */
 export async function createCustomer(

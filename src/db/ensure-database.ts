@@ -7,7 +7,8 @@ import { Client } from 'pg';
 export async function ensureDatabaseExists(databaseUrl: string): Promise<'created' | 'existed'> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!name) throw new Error(`DATABASE_URL (${redact(url)}) names no database; add one, e.g. /ownit`);
+  if (!name)
+    throw new Error(`DATABASE_URL (${redact(url)}) names no database; add one, e.g. /ownit`);
   const maintenance = new URL(url.toString());
   maintenance.pathname = '/postgres';
   const client = new Client({ connectionString: maintenance.toString() });
@@ -19,6 +20,7 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<'create
     throw new Error(
       `Cannot reach PostgreSQL at ${redact(url)}: ${(error as Error).message}. ` +
         'Start PostgreSQL or set DATABASE_URL to a reachable server.',
+      { cause: error },
     );
   }
   try {
@@ -28,10 +30,12 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<'create
       await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
     } catch (error) {
       // Another process may have created it a moment ago.
-      if ((error as { code?: string }).code === '42P04') return 'existed';
+      const code = (error as { code?: string }).code;
+      if (code === '42P04' || code === '23505') return 'existed';
       throw new Error(
         `Database "${name}" does not exist and could not be created: ${(error as Error).message}. ` +
           'Create it yourself or grant CREATEDB to the configured user.',
+        { cause: error },
       );
     }
     return 'created';

@@ -39,7 +39,9 @@ function closeOnOrAfter(calendar: BusinessCalendar, localDay: DateTime): Busines
       return { at: atLocalTime(day, hours.close).toJSDate(), localDate: day.toISODate() ?? '' };
     }
   }
-  throw new Error(`calendar in ${calendar.timezone} has no business day in ${MAX_DAYS_SCANNED} days`);
+  throw new Error(
+    `calendar in ${calendar.timezone} has no business day in ${MAX_DAYS_SCANNED} days`,
+  );
 }
 
 /**
@@ -56,7 +58,11 @@ export function closeOfArrivalBusinessDay(
   if (hours) {
     const cutoff = atLocalTime(local, calendar.sameDayCutoff ?? hours.close);
     if (local < cutoff) {
-      return { ...closeOnOrAfter(calendar, local), cutoffApplied: false, arrivedOnBusinessDay: true };
+      return {
+        ...closeOnOrAfter(calendar, local),
+        cutoffApplied: false,
+        arrivedOnBusinessDay: true,
+      };
     }
     return {
       ...closeOnOrAfter(calendar, local.plus({ days: 1 })),

@@ -22,7 +22,8 @@ export interface AppDependencies {
 export const MAX_BODY_BYTES = 256 * 1024;
 
 function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
-  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  const hasBody =
+    Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
   if (hasBody && !req.is(['application/json', 'application/*+json'])) {
     sendProblem(res, {
       type: '/problems/unsupported-media-type',
@@ -57,7 +58,9 @@ export function createApp({ ctx, redis, logger }: AppDependencies) {
 
   const api = express.Router();
   api.use(requireJsonBody);
-  api.use(express.json({ limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
+  api.use(
+    express.json({ limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }),
+  );
   api.use(authenticate(ctx.dataSource));
   api.use(teamsRoutes(ctx));
   api.use(agentsRoutes(ctx));

@@ -33,7 +33,10 @@ function problem(slug: string, title: string, status: number, detail: string): P
 /** The one place where domain errors become HTTP. */
 export function problemForDomainError(error: DomainError): Problem {
   if (error instanceof InvalidInput) {
-    return { ...problem('validation-error', 'Invalid request', 400, error.message), errors: error.errors };
+    return {
+      ...problem('validation-error', 'Invalid request', 400, error.message),
+      errors: error.errors,
+    };
   }
   if (error instanceof Unauthenticated) {
     return problem('unauthenticated', 'Authentication required', 401, error.message);
@@ -61,10 +64,20 @@ interface BodyParserError {
 function problemForParserError(error: BodyParserError): Problem | undefined {
   switch (error.type) {
     case 'entity.too.large':
-      return problem('payload-too-large', 'Payload too large', 413, 'The request body is too large.');
+      return problem(
+        'payload-too-large',
+        'Payload too large',
+        413,
+        'The request body is too large.',
+      );
     case 'entity.parse.failed':
       return {
-        ...problem('validation-error', 'Invalid request', 400, 'The request body is not valid JSON.'),
+        ...problem(
+          'validation-error',
+          'Invalid request',
+          400,
+          'The request body is not valid JSON.',
+        ),
         errors: [{ path: '', message: 'is not valid JSON' }],
       };
     case 'encoding.unsupported':

@@ -40,7 +40,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A path id; anything that is not a UUID cannot name an object, so it is a plain 404. */
 export function idParam(req: Request, what: string): string {
   const value = req.params.id;
-  if (typeof value !== 'string' || !UUID.test(value)) throw new NotFound(`No ${what} ${String(value)}.`);
+  if (typeof value !== 'string' || !UUID.test(value))
+    throw new NotFound(`No ${what} ${String(value)}.`);
   return value;
 }
 

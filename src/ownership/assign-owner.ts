@@ -56,6 +56,6 @@ export async function chooseAutoOwner(
 
   throw new Conflict(
     'The team has no active rep under capacity and no active supervisor to own the ticket. ' +
-      'Add or reactivate a supervisor of the team, or raise a rep\'s capacity.',
+      "Add or reactivate a supervisor of the team, or raise a rep's capacity.",
   );
 }

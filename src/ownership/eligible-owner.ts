@@ -22,6 +22,7 @@ export async function requireEligibleOwner(
   if (agent.teamId !== ticket.teamId) {
     throw InvalidInput.field(field, "must name a member of the ticket's team");
   }
-  if (agent.away && !options.allowAway) throw InvalidInput.field(field, 'names an agent who is away');
+  if (agent.away && !options.allowAway)
+    throw InvalidInput.field(field, 'names an agent who is away');
   return agent;
 }

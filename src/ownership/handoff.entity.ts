@@ -1,6 +1,12 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const HANDOFF_STATUSES = ['pending', 'accepted', 'declined', 'expired', 'cancelled'] as const;
+export const HANDOFF_STATUSES = [
+  'pending',
+  'accepted',
+  'declined',
+  'expired',
+  'cancelled',
+] as const;
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
 /** An offer of ownership; the ticket stays with its owner until the target accepts. */

@@ -28,15 +28,21 @@ export async function offerHandoff(
   return withLockedTicket(ctx, actor, ticketId, ifMatch, async ({ manager, ticket, now }) => {
     assertOwner(actor, ticket, 'offer it to someone else');
     if (ticket.status !== 'open' && ticket.status !== 'waiting_on_customer') {
-      throw new Conflict(`Ticket ${ticket.ref} is ${ticket.status}; only open tickets can be handed off.`);
+      throw new Conflict(
+        `Ticket ${ticket.ref} is ${ticket.status}; only open tickets can be handed off.`,
+      );
     }
     if (input.toAgentId === ticket.ownerId) {
       throw InvalidInput.field('toAgentId', 'already owns the ticket');
     }
     await requireEligibleOwner(manager, ticket, input.toAgentId, 'toAgentId', { allowAway: false });
-    const pending = await manager.getRepository(Handoff).findOneBy({ ticketId: ticket.id, status: 'pending' });
+    const pending = await manager
+      .getRepository(Handoff)
+      .findOneBy({ ticketId: ticket.id, status: 'pending' });
     if (pending) {
-      throw new Conflict(`A handoff of ${ticket.ref} is already pending (${pending.id}); cancel it first.`);
+      throw new Conflict(
+        `A handoff of ${ticket.ref} is already pending (${pending.id}); cancel it first.`,
+      );
     }
     const repo = manager.getRepository(Handoff);
     const handoff = await repo.save(
@@ -137,11 +143,19 @@ async function answerHandoff(
   });
 }
 
-export const acceptHandoff = (ctx: ServiceContext, actor: Actor, id: string, input: AnswerHandoffInput) =>
-  answerHandoff(ctx, actor, id, 'accepted', input);
+export const acceptHandoff = (
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  input: AnswerHandoffInput,
+) => answerHandoff(ctx, actor, id, 'accepted', input);
 
-export const declineHandoff = (ctx: ServiceContext, actor: Actor, id: string, input: AnswerHandoffInput) =>
-  answerHandoff(ctx, actor, id, 'declined', input);
+export const declineHandoff = (
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  input: AnswerHandoffInput,
+) => answerHandoff(ctx, actor, id, 'declined', input);
 
 /** The offering owner withdraws a pending offer. */
 export async function cancelHandoff(
@@ -157,7 +171,8 @@ export async function cancelHandoff(
       throw new NotFound(`No handoff ${handoffId}.`);
     }
     const now = ctx.clock.now();
-    if (handoff.status !== 'pending') throw new Conflict(`This handoff was already ${handoff.status}.`);
+    if (handoff.status !== 'pending')
+      throw new Conflict(`This handoff was already ${handoff.status}.`);
     handoff.status = 'cancelled';
     handoff.respondedAt = now;
     handoff.responseNote = input.note ?? null;
@@ -167,7 +182,11 @@ export async function cancelHandoff(
       type: 'handoff_cancelled',
       at: now,
       actorId: actor.id,
-      data: { handoffId: handoff.id, toAgentId: handoff.toAgentId, reason: input.note ?? 'withdrawn' },
+      data: {
+        handoffId: handoff.id,
+        toAgentId: handoff.toAgentId,
+        reason: input.note ?? 'withdrawn',
+      },
     });
     return handoff;
   });
@@ -240,13 +259,23 @@ export async function listMyHandoffs(
 }
 
 /** The offering owner, the target, the team's supervisors and admins may look at a handoff. */
-export async function getHandoff(ctx: ServiceContext, actor: Actor, handoffId: string): Promise<Handoff> {
+export async function getHandoff(
+  ctx: ServiceContext,
+  actor: Actor,
+  handoffId: string,
+): Promise<Handoff> {
   const handoff = await ctx.dataSource.getRepository(Handoff).findOneBy({ id: handoffId });
   if (!handoff) throw new NotFound(`No handoff ${handoffId}.`);
-  if (actor.role === 'admin' || handoff.toAgentId === actor.id || handoff.fromAgentId === actor.id) {
+  if (
+    actor.role === 'admin' ||
+    handoff.toAgentId === actor.id ||
+    handoff.fromAgentId === actor.id
+  ) {
     return handoff;
   }
-  const ticket = await ctx.dataSource.getRepository(Ticket).findOneByOrFail({ id: handoff.ticketId });
+  const ticket = await ctx.dataSource
+    .getRepository(Ticket)
+    .findOneByOrFail({ id: handoff.ticketId });
   if (actor.role === 'supervisor' && actor.teamId === ticket.teamId) return handoff;
   throw new NotFound(`No handoff ${handoffId}.`);
 }

@@ -19,7 +19,9 @@ export const reassignInput = z.strictObject({
 export type ReassignInput = z.output<typeof reassignInput>;
 
 export const myHandoffsQuery = z.strictObject({
-  direction: z.enum(['incoming', 'outgoing'], { message: 'must be incoming or outgoing' }).default('incoming'),
+  direction: z
+    .enum(['incoming', 'outgoing'], { message: 'must be incoming or outgoing' })
+    .default('incoming'),
   status: z
     .enum(HANDOFF_STATUSES, { message: `must be one of ${HANDOFF_STATUSES.join(', ')}` })
     .default('pending'),

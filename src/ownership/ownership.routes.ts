@@ -12,7 +12,12 @@ import {
   listMyHandoffs,
   offerHandoff,
 } from './handoffs.service';
-import { answerHandoffInput, myHandoffsQuery, offerHandoffInput, reassignInput } from './ownership.input';
+import {
+  answerHandoffInput,
+  myHandoffsQuery,
+  offerHandoffInput,
+  reassignInput,
+} from './ownership.input';
 import { reassignTicket } from './reassign.service';
 
 export function ownershipRoutes(ctx: ServiceContext): Router {
@@ -20,7 +25,13 @@ export function ownershipRoutes(ctx: ServiceContext): Router {
 
   router.post('/tickets/:id/handoffs', async (req, res) => {
     const input = parseBody(offerHandoffInput, req.body);
-    const handoff = await offerHandoff(ctx, staffOnly(res), ticketParam(req), input, ifMatchOf(req));
+    const handoff = await offerHandoff(
+      ctx,
+      staffOnly(res),
+      ticketParam(req),
+      input,
+      ifMatchOf(req),
+    );
     res.status(201).location(`/api/v1/handoffs/${handoff.id}`).json(handoffView(handoff));
   });
 
@@ -39,7 +50,9 @@ export function ownershipRoutes(ctx: ServiceContext): Router {
 
   router.post('/handoffs/:id/decline', async (req, res) => {
     const input = parseBody(answerHandoffInput, req.body);
-    res.json(handoffView(await declineHandoff(ctx, staffOnly(res), idParam(req, 'handoff'), input)));
+    res.json(
+      handoffView(await declineHandoff(ctx, staffOnly(res), idParam(req, 'handoff'), input)),
+    );
   });
 
   router.post('/handoffs/:id/cancel', async (req, res) => {
@@ -49,7 +62,13 @@ export function ownershipRoutes(ctx: ServiceContext): Router {
 
   router.post('/tickets/:id/reassign', async (req, res) => {
     const input = parseBody(reassignInput, req.body);
-    const ticket = await reassignTicket(ctx, staffOnly(res), ticketParam(req), input, ifMatchOf(req));
+    const ticket = await reassignTicket(
+      ctx,
+      staffOnly(res),
+      ticketParam(req),
+      input,
+      ifMatchOf(req),
+    );
     sendVersioned(res, 200, ticketView(ticket));
   });
 

@@ -8,7 +8,10 @@ function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   return Promise.race([
     work,
     new Promise<T>((_, reject) =>
-      setTimeout(() => reject(new Error(`${what} did not answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref(),
+      setTimeout(
+        () => reject(new Error(`${what} did not answer in ${CHECK_TIMEOUT_MS} ms`)),
+        CHECK_TIMEOUT_MS,
+      ).unref(),
     ),
   ]);
 }
@@ -24,7 +27,9 @@ export function healthRoutes(dataSource: DataSource, redis: Redis): Router {
       withTimeout(dataSource.query('SELECT 1'), 'postgres'),
       withTimeout(redis.ping(), 'redis'),
     ]);
-    const [postgres, redisCheck] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unreachable'));
+    const [postgres, redisCheck] = checks.map((c) =>
+      c.status === 'fulfilled' ? 'ok' : 'unreachable',
+    );
     const ready = checks.every((c) => c.status === 'fulfilled');
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',

@@ -20,7 +20,9 @@ const businessHours = z
 
 const timezone = z
   .string()
-  .refine((zone) => IANAZone.isValidZone(zone), { message: 'must be an IANA timezone, e.g. Europe/Berlin' });
+  .refine((zone) => IANAZone.isValidZone(zone), {
+    message: 'must be an IANA timezone, e.g. Europe/Berlin',
+  });
 
 const businessMinutes = z.number().int('must be a whole number').min(0).max(100_000);
 
@@ -32,7 +34,9 @@ const policy = z.strictObject({
   warnBeforeMinutes: businessMinutes.optional(),
   reescalateAfterMinutes: businessMinutes.min(1, 'must be at least 1').optional(),
   autoHoldingUpdate: z.boolean().optional(),
-  tiers: z.strictObject({ vip: tierPolicy.optional(), high_value: tierPolicy.optional() }).optional(),
+  tiers: z
+    .strictObject({ vip: tierPolicy.optional(), high_value: tierPolicy.optional() })
+    .optional(),
 });
 
 const holidays = z

@@ -20,7 +20,12 @@ export function teamsRoutes(ctx: ServiceContext): Router {
     res.json(teamView(await getTeam(ctx, actorOf(res), idParam(req, 'team'))));
   });
   router.patch('/teams/:id', async (req, res) => {
-    const team = await updateTeam(ctx, actorOf(res), idParam(req, 'team'), parseBody(updateTeamInput, req.body));
+    const team = await updateTeam(
+      ctx,
+      actorOf(res),
+      idParam(req, 'team'),
+      parseBody(updateTeamInput, req.body),
+    );
     res.json(teamView(team));
   });
   return router;

@@ -33,7 +33,8 @@ export async function withLockedTicket<T>(
       manager,
       ticket,
       now,
-      team: async () => (team ??= await manager.getRepository(Team).findOneByOrFail({ id: ticket.teamId })),
+      team: async () =>
+        (team ??= await manager.getRepository(Team).findOneByOrFail({ id: ticket.teamId })),
     });
   });
 }

@@ -277,7 +277,8 @@ export async function reopenTicket(
   ifMatch?: number,
 ): Promise<Ticket> {
   return withLockedTicket(ctx, actor, ticketId, ifMatch, async (scope) => {
-    if (actor.role === 'integration') throw new Forbidden('Integrations log customer messages instead.');
+    if (actor.role === 'integration')
+      throw new Forbidden('Integrations log customer messages instead.');
     assertOwnerOrSupervisor(actor, scope.ticket, 'reopen it');
     if (isActive(scope.ticket)) throw new Conflict(`Ticket ${scope.ticket.ref} is already open.`);
     await reopenLocked(scope, actor, input.reason);

@@ -1,4 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 export const TICKET_CHANNELS = ['phone', 'email', 'web', 'chat', 'api'] as const;
 export type TicketChannel = (typeof TICKET_CHANNELS)[number];

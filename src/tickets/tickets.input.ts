@@ -22,9 +22,11 @@ export type CreateTicketInput = z.output<typeof createTicketInput>;
 
 export const updateTicketInput = z
   .strictObject({
-    status: z.enum(['open', 'waiting_on_customer'], {
-      message: 'must be open or waiting_on_customer (use /resolve and /reopen for the rest)',
-    }).optional(),
+    status: z
+      .enum(['open', 'waiting_on_customer'], {
+        message: 'must be open or waiting_on_customer (use /resolve and /reopen for the rest)',
+      })
+      .optional(),
     priority: oneOf(TICKET_PRIORITIES).optional(),
     category: category.nullable().optional(),
   })

@@ -72,7 +72,13 @@ export function ticketsRoutes(ctx: ServiceContext): Router {
 
   router.post('/tickets/:id/updates', async (req, res) => {
     const input = parseBody(postUpdateInput, req.body);
-    const { event, ticket } = await postUpdate(ctx, staffOnly(res), ticketParam(req), input, ifMatchOf(req));
+    const { event, ticket } = await postUpdate(
+      ctx,
+      staffOnly(res),
+      ticketParam(req),
+      input,
+      ifMatchOf(req),
+    );
     res.status(201).setHeader('ETag', `"${ticket.version}"`);
     res.json({ ...timelineEventView(event), ticket: ticketView(ticket) });
   });
@@ -92,7 +98,13 @@ export function ticketsRoutes(ctx: ServiceContext): Router {
 
   router.post('/tickets/:id/resolve', async (req, res) => {
     const input = parseBody(resolveInput, req.body);
-    const ticket = await resolveTicket(ctx, staffOnly(res), ticketParam(req), input, ifMatchOf(req));
+    const ticket = await resolveTicket(
+      ctx,
+      staffOnly(res),
+      ticketParam(req),
+      input,
+      ifMatchOf(req),
+    );
     sendVersioned(res, 200, ticketView(ticket));
   });
 

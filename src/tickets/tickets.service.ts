@@ -54,9 +54,12 @@ async function findByIdempotencyKey(
 
 function resolveTeamId(actor: Actor, input: CreateTicketInput): string {
   const teamId = input.teamId ?? actor.teamId;
-  if (!teamId) throw InvalidInput.field('teamId', `is required when a ${actor.role} creates a ticket`);
+  if (!teamId)
+    throw InvalidInput.field('teamId', `is required when a ${actor.role} creates a ticket`);
   if ((actor.role === 'rep' || actor.role === 'supervisor') && teamId !== actor.teamId) {
-    throw new Forbidden('You can create tickets only in your own team; consult the other team instead.');
+    throw new Forbidden(
+      'You can create tickets only in your own team; consult the other team instead.',
+    );
   }
   return teamId;
 }
@@ -75,7 +78,12 @@ export async function createTicket(
   const teamId = resolveTeamId(actor, input);
   const fingerprint = fingerprintOf(input, teamId);
   if (idempotencyKey) {
-    const earlier = await findByIdempotencyKey(ctx.dataSource.manager, actor, idempotencyKey, fingerprint);
+    const earlier = await findByIdempotencyKey(
+      ctx.dataSource.manager,
+      actor,
+      idempotencyKey,
+      fingerprint,
+    );
     if (earlier) return { ticket: earlier, created: false };
   }
   try {
@@ -90,7 +98,12 @@ export async function createTicket(
       pgErrorCode(error) === UNIQUE_VIOLATION &&
       pgConstraint(error) === 'tickets_idempotency_key'
     ) {
-      const winner = await findByIdempotencyKey(ctx.dataSource.manager, actor, idempotencyKey, fingerprint);
+      const winner = await findByIdempotencyKey(
+        ctx.dataSource.manager,
+        actor,
+        idempotencyKey,
+        fingerprint,
+      );
       if (winner) return { ticket: winner, created: false };
     }
     throw error;
@@ -177,7 +190,11 @@ async function insertTicket(
   return ticket;
 }
 
-export async function getTicket(ctx: ServiceContext, actor: Actor, idOrRef: string): Promise<Ticket> {
+export async function getTicket(
+  ctx: ServiceContext,
+  actor: Actor,
+  idOrRef: string,
+): Promise<Ticket> {
   return findReadableTicket(ctx.dataSource.manager, actor, idOrRef);
 }
 
@@ -199,13 +216,14 @@ export async function listTickets(
   const seesAllTeams = actor.role === 'admin' || actor.role === 'integration';
   if (!seesAllTeams) {
     if (query.teamId && query.teamId !== actor.teamId) {
-      throw new Forbidden('You can list only your own team\'s tickets.');
+      throw new Forbidden("You can list only your own team's tickets.");
     }
     qb.andWhere('t.team_id = :ownTeam', { ownTeam: actor.teamId });
   }
   if (query.teamId) qb.andWhere('t.team_id = :teamId', { teamId: query.teamId });
   if (query.ownerId) qb.andWhere('t.owner_id = :ownerId', { ownerId: query.ownerId });
-  if (query.customerId) qb.andWhere('t.customer_id = :customerId', { customerId: query.customerId });
+  if (query.customerId)
+    qb.andWhere('t.customer_id = :customerId', { customerId: query.customerId });
   if (query.status) qb.andWhere('t.status IN (:...statuses)', { statuses: query.status });
   if (query.overdue !== undefined) {
     const overdue = `(t.status IN ('open', 'waiting_on_customer') AND (
@@ -247,7 +265,10 @@ export async function listMyQueue(
     .limit(page.limit + 1);
   if (page.cursor) {
     const at = decodeCursor(page.cursor, queueCursor);
-    qb.andWhere(`(${EFFECTIVE_DUE}, t.id) > (:due::timestamptz, :cid)`, { due: at.due, cid: at.id });
+    qb.andWhere(`(${EFFECTIVE_DUE}, t.id) > (:due::timestamptz, :cid)`, {
+      due: at.due,
+      cid: at.id,
+    });
   }
   const { entities, raw } = await qb.getRawAndEntities<{ effective_due: Date | string }>();
   const dueById = new Map(entities.map((ticket, i) => [ticket.id, raw[i]?.effective_due]));
@@ -257,7 +278,10 @@ export async function listMyQueue(
     (ticket) => ({ ...ticketView(ticket), currentDeadline: currentDeadline(ticket) }),
     (ticket) => {
       const due = dueById.get(ticket.id);
-      return { due: due instanceof Date ? due.toISOString() : String(due ?? 'infinity'), id: ticket.id };
+      return {
+        due: due instanceof Date ? due.toISOString() : String(due ?? 'infinity'),
+        id: ticket.id,
+      };
     },
   );
 }

@@ -43,7 +43,9 @@ export async function startMaintenanceWorker(
     },
     { connection, prefix, concurrency: 1 },
   );
-  worker.on('failed', (job, error) => logger.error({ err: error, job: job?.name }, 'maintenance job failed'));
+  worker.on('failed', (job, error) =>
+    logger.error({ err: error, job: job?.name }, 'maintenance job failed'),
+  );
   worker.on('error', (error) => logger.error({ err: error }, 'maintenance worker error'));
   return {
     async close() {

@@ -6,7 +6,10 @@ export const unique = (prefix: string): string => `${prefix}-${randomUUID().slic
 
 /** Open every day, all day: deadlines land on today's close in the team's timezone. */
 export const ALWAYS_OPEN = Object.fromEntries(
-  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, { open: '00:00', close: '23:59' }]),
+  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [
+    day,
+    { open: '00:00', close: '23:59' },
+  ]),
 );
 
 export interface AgentFixture {
@@ -31,11 +34,14 @@ export class Fixtures {
 
   /** Requests as the holder of `token`; `undefined` sends no Authorization header. */
   as(token: string | undefined) {
-    const withAuth = (test: request.Test) => (token ? test.set('Authorization', `Bearer ${token}`) : test);
+    const withAuth = (test: request.Test) =>
+      token ? test.set('Authorization', `Bearer ${token}`) : test;
     return {
       get: (path: string) => withAuth(this.http().get(`/api/v1${path}`)),
-      post: (path: string, body?: Body) => withAuth(this.http().post(`/api/v1${path}`)).send(body ?? {}),
-      patch: (path: string, body?: Body) => withAuth(this.http().patch(`/api/v1${path}`)).send(body ?? {}),
+      post: (path: string, body?: Body) =>
+        withAuth(this.http().post(`/api/v1${path}`)).send(body ?? {}),
+      patch: (path: string, body?: Body) =>
+        withAuth(this.http().patch(`/api/v1${path}`)).send(body ?? {}),
     };
   }
 
@@ -67,7 +73,9 @@ export class Fixtures {
     return res.body;
   }
 
-  async customer(overrides: Body = {}): Promise<{ id: string; email: string; [k: string]: unknown }> {
+  async customer(
+    overrides: Body = {},
+  ): Promise<{ id: string; email: string; [k: string]: unknown }> {
     const name = unique('Customer');
     const res = await this.admin().post('/customers', {
       name,
@@ -96,7 +104,13 @@ export class Fixtures {
     const supervisor = await this.agent('supervisor', team.id);
     const reps: AgentFixture[] = [];
     for (let i = 0; i < (options.reps ?? 2); i++) {
-      reps.push(await this.agent('rep', team.id, options.capacity !== undefined ? { capacity: options.capacity } : {}));
+      reps.push(
+        await this.agent(
+          'rep',
+          team.id,
+          options.capacity !== undefined ? { capacity: options.capacity } : {},
+        ),
+      );
     }
     const customer = await this.customer();
     return { team, supervisor, reps, customer };

@@ -1,6 +1,11 @@
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
-import { redisUrl, serverUrl, TEST_DATABASE_URL_VAR, TEST_QUEUE_PREFIX_VAR } from './test-environment';
+import {
+  redisUrl,
+  serverUrl,
+  TEST_DATABASE_URL_VAR,
+  TEST_QUEUE_PREFIX_VAR,
+} from './test-environment';
 
 /** Drops this run's database and deletes this run's Redis keys. */
 export default async function globalTeardown(): Promise<void> {

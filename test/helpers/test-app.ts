@@ -20,10 +20,16 @@ export interface TestApp {
 }
 
 /** The real app against this run's database and Redis, listening on a free port. */
-export async function startTestApp(options: { clock?: Clock; handoffExpiryHours?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { clock?: Clock; handoffExpiryHours?: number } = {},
+): Promise<TestApp> {
   const dataSource = createDataSource(testDatabaseUrl(), 8);
   await dataSource.initialize();
-  const redis = new Redis(redisUrl(), { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = new Redis(redisUrl(), {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+  });
   await redis.connect();
   const ctx: ServiceContext = {
     dataSource,

@@ -28,7 +28,8 @@ export function databaseUrlFor(name: string): string {
 
 export function testDatabaseUrl(): string {
   const url = process.env[TEST_DATABASE_URL_VAR];
-  if (!url) throw new Error('Run the tests with `npm test`: the global setup creates the test database.');
+  if (!url)
+    throw new Error('Run the tests with `npm test`: the global setup creates the test database.');
   return url;
 }
 

@@ -41,7 +41,9 @@ describe('POST /tickets', () => {
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.ref).toMatch(/^T-\d{6,}$/);
     expect(new Date(res.body.receivedAt).toISOString()).toBe(res.body.receivedAt);
-    expect(new Date(res.body.firstResponseDueAt).getTime()).toBeGreaterThan(new Date(res.body.receivedAt).getTime());
+    expect(new Date(res.body.firstResponseDueAt).getTime()).toBeGreaterThan(
+      new Date(res.body.receivedAt).getTime(),
+    );
   });
 
   it('when a ticket is created, then its timeline starts with "created" and one ownership period is open', async () => {
@@ -65,7 +67,9 @@ describe('POST /tickets', () => {
       `SELECT template, to_address, status FROM outbox_emails WHERE ticket_id = $1`,
       [ticket.id],
     );
-    expect(rows).toEqual([{ template: 'ticket_acknowledgement', to_address: customer.email, status: 'pending' }]);
+    expect(rows).toEqual([
+      { template: 'ticket_acknowledgement', to_address: customer.email, status: 'pending' },
+    ]);
   });
 
   it('when an integration creates a ticket, then the rep with the fewest open tickets owns it', async () => {
@@ -90,7 +94,13 @@ describe('POST /tickets', () => {
     const integration = await f.agent('integration', null);
     const res = await f
       .as(integration.token)
-      .post('/tickets', { customerId: customer.id, subject: 'S', description: 'D', channel: 'api', teamId: team.id });
+      .post('/tickets', {
+        customerId: customer.id,
+        subject: 'S',
+        description: 'D',
+        channel: 'api',
+        teamId: team.id,
+      });
     expect(res.status).toBe(201);
     expect(res.body.ownerId).toBe(supervisor.id);
   });
@@ -100,7 +110,12 @@ describe('POST /tickets', () => {
     const integration = await f.agent('integration', null);
     const res = await f
       .as(integration.token)
-      .post('/tickets', { customerId: customer.id, subject: 'S', description: 'D', channel: 'web' });
+      .post('/tickets', {
+        customerId: customer.id,
+        subject: 'S',
+        description: 'D',
+        channel: 'web',
+      });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'teamId' })]);
@@ -116,7 +131,9 @@ describe('POST /tickets', () => {
       channel: 'web',
     });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ path: 'customerId', message: 'names no existing customer' }]);
+    expect(res.body.errors).toEqual([
+      { path: 'customerId', message: 'names no existing customer' },
+    ]);
     const after = await app.dataSource.query(`SELECT count(*)::int AS n FROM tickets`);
     expect(after[0].n).toBe(before[0].n);
   });
@@ -125,30 +142,47 @@ describe('POST /tickets', () => {
 describe('Idempotency-Key on POST /tickets', () => {
   it('when the same key and body are sent twice, then the same ticket comes back and only one exists', async () => {
     const { reps, customer } = await f.staffedTeam();
-    const body = { customerId: customer.id, subject: 'Once', description: 'Only once', channel: 'email' };
+    const body = {
+      customerId: customer.id,
+      subject: 'Once',
+      description: 'Only once',
+      channel: 'email',
+    };
     const first = await f.as(reps[0]!.token).post('/tickets', body).set('Idempotency-Key', 'key-1');
-    const second = await f.as(reps[0]!.token).post('/tickets', body).set('Idempotency-Key', 'key-1');
+    const second = await f
+      .as(reps[0]!.token)
+      .post('/tickets', body)
+      .set('Idempotency-Key', 'key-1');
     expect(first.status).toBe(201);
     expect([200, 201]).toContain(second.status);
     expect(second.body.id).toBe(first.body.id);
-    const count = await app.dataSource.query(`SELECT count(*)::int AS n FROM tickets WHERE customer_id = $1`, [
-      customer.id,
-    ]);
+    const count = await app.dataSource.query(
+      `SELECT count(*)::int AS n FROM tickets WHERE customer_id = $1`,
+      [customer.id],
+    );
     expect(count[0].n).toBe(1);
   });
 
   it('when parallel requests share one key, then exactly one ticket is created and all get it', async () => {
     const { reps, customer } = await f.staffedTeam();
-    const body = { customerId: customer.id, subject: 'Race', description: 'Parallel', channel: 'api' };
+    const body = {
+      customerId: customer.id,
+      subject: 'Race',
+      description: 'Parallel',
+      channel: 'api',
+    };
     const responses = await Promise.all(
-      Array.from({ length: 8 }, () => f.as(reps[0]!.token).post('/tickets', body).set('Idempotency-Key', 'race-key')),
+      Array.from({ length: 8 }, () =>
+        f.as(reps[0]!.token).post('/tickets', body).set('Idempotency-Key', 'race-key'),
+      ),
     );
     for (const res of responses) expect([200, 201]).toContain(res.status);
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
     expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
-    const count = await app.dataSource.query(`SELECT count(*)::int AS n FROM tickets WHERE customer_id = $1`, [
-      customer.id,
-    ]);
+    const count = await app.dataSource.query(
+      `SELECT count(*)::int AS n FROM tickets WHERE customer_id = $1`,
+      [customer.id],
+    );
     expect(count[0].n).toBe(1);
     const emails = await app.dataSource.query(
       `SELECT count(*)::int AS n FROM outbox_emails WHERE customer_id = $1`,
