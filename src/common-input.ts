@@ -4,7 +4,13 @@ import { z } from 'zod';
 export const uuid = z.uuid({ message: 'must be a UUID' });
 
 export const requiredText = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    // Postgres text cannot hold NUL; refuse it here rather than fail at the database.
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 
 export const optionalText = (max: number) => requiredText(max).optional();
 

@@ -32,7 +32,9 @@ export async function ensureAdminWithToken(
 export async function createFirstAdminIfNone(dataSource: DataSource): Promise<string | undefined> {
   return dataSource.transaction(async (manager) => {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('ownit:first-admin'))`);
-    const admins: unknown[] = await manager.query(`SELECT 1 FROM agents WHERE role = 'admin' LIMIT 1`);
+    const admins: unknown[] = await manager.query(
+      `SELECT 1 FROM agents WHERE role = 'admin' LIMIT 1`,
+    );
     if (admins.length > 0) return undefined;
     const token = generateToken();
     await manager.query(

@@ -85,7 +85,7 @@ function problemForParserError(error: BodyParserError): Problem | undefined {
       return problem('unsupported-media-type', 'Unsupported media type', 415, 'Send UTF-8 JSON.');
     default: {
       const status = error.status ?? error.statusCode;
-      if (status && status >= 400 && status < 500 && error.expose) {
+      if (status && status >= 400 && status < 500) {
         return problem('bad-request', 'Bad request', status, 'The request could not be read.');
       }
       return undefined;

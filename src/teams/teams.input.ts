@@ -3,8 +3,13 @@ import { z } from 'zod';
 import { hhmm, isoDate, requiredText } from '../common-input';
 import { WEEKDAYS, type Weekday } from './business-calendar';
 
+/** A day may run to midnight: "24:00" closes at the end of the day (24/7 teams). */
+const closingTime = z.union([hhmm, z.literal('24:00')], {
+  message: 'must be a time "HH:MM" (24-hour), or "24:00" for the end of the day',
+});
+
 const openingHours = z
-  .strictObject({ open: hhmm, close: hhmm })
+  .strictObject({ open: hhmm, close: closingTime })
   .refine((h) => h.open < h.close, { message: 'close must be later than open', path: ['close'] });
 
 const businessHours = z
@@ -18,11 +23,9 @@ const businessHours = z
     message: 'must open on at least one weekday',
   });
 
-const timezone = z
-  .string()
-  .refine((zone) => IANAZone.isValidZone(zone), {
-    message: 'must be an IANA timezone, e.g. Europe/Berlin',
-  });
+const timezone = z.string().refine((zone) => IANAZone.isValidZone(zone), {
+  message: 'must be an IANA timezone, e.g. Europe/Berlin',
+});
 
 const businessMinutes = z.number().int('must be a whole number').min(0).max(100_000);
 
@@ -35,7 +38,10 @@ const policy = z.strictObject({
   reescalateAfterMinutes: businessMinutes.min(1, 'must be at least 1').optional(),
   autoHoldingUpdate: z.boolean().optional(),
   tiers: z
-    .strictObject({ vip: tierPolicy.optional(), high_value: tierPolicy.optional() })
+    .strictObject({
+      vip: tierPolicy.nullable().optional(),
+      high_value: tierPolicy.nullable().optional(),
+    })
     .optional(),
 });
 

@@ -13,8 +13,22 @@ function mergePolicy(base: DeadlinePolicy, change: PolicyInput | undefined): Dea
     warnBeforeMinutes: change.warnBeforeMinutes ?? base.warnBeforeMinutes,
     reescalateAfterMinutes: change.reescalateAfterMinutes ?? base.reescalateAfterMinutes,
     autoHoldingUpdate: change.autoHoldingUpdate ?? base.autoHoldingUpdate,
-    tiers: change.tiers ? { ...change.tiers } : base.tiers,
+    tiers: change.tiers ? mergeTiers(base.tiers, change.tiers) : base.tiers,
   };
+}
+
+/** Tiers merge one by one; null removes a tier's rule. */
+function mergeTiers(
+  base: DeadlinePolicy['tiers'],
+  change: NonNullable<PolicyInput['tiers']>,
+): DeadlinePolicy['tiers'] {
+  const merged: DeadlinePolicy['tiers'] = { ...base };
+  for (const tier of ['vip', 'high_value'] as const) {
+    const rule = change[tier];
+    if (rule === null) delete merged[tier];
+    else if (rule !== undefined) merged[tier] = rule;
+  }
+  return merged;
 }
 
 function assertCutoffWithinHours(team: Pick<Team, 'sameDayCutoff' | 'businessHours'>): void {

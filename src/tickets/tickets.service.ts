@@ -229,7 +229,7 @@ export async function listTickets(
     const overdue = `(t.status IN ('open', 'waiting_on_customer') AND (
         (t.first_responded_at IS NULL AND t.first_response_due_at < :now)
         OR (t.status = 'open' AND t.next_update_due_at < :now)))`;
-    qb.andWhere(query.overdue ? overdue : `NOT ${overdue}`, { now: ctx.clock.now() });
+    qb.andWhere(query.overdue ? overdue : `${overdue} IS NOT TRUE`, { now: ctx.clock.now() });
   }
   if (query.cursor) {
     const at = decodeCursor(query.cursor, listCursor);
@@ -242,7 +242,10 @@ export async function listTickets(
   }));
 }
 
-const queueCursor = z.object({ due: z.string(), id: z.uuid() });
+const queueCursor = z.object({
+  due: z.union([z.literal('infinity'), z.iso.datetime({ offset: true })]),
+  id: z.uuid(),
+});
 const EFFECTIVE_DUE = `COALESCE(CASE
     WHEN t.first_responded_at IS NULL THEN t.first_response_due_at
     WHEN t.status = 'open' THEN t.next_update_due_at
@@ -270,7 +273,7 @@ export async function listMyQueue(
       cid: at.id,
     });
   }
-  const { entities, raw } = await qb.getRawAndEntities<{ effective_due: Date | string }>();
+  const { entities, raw } = await qb.getRawAndEntities<{ effective_due: Date | number }>();
   const dueById = new Map(entities.map((ticket, i) => [ticket.id, raw[i]?.effective_due]));
   return toPage(
     entities,
@@ -279,7 +282,8 @@ export async function listMyQueue(
     (ticket) => {
       const due = dueById.get(ticket.id);
       return {
-        due: due instanceof Date ? due.toISOString() : String(due ?? 'infinity'),
+        // Paused tickets sort last with an 'infinity' due time (pg hands it back as Infinity).
+        due: due instanceof Date ? due.toISOString() : 'infinity',
         id: ticket.id,
       };
     },

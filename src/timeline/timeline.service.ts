@@ -6,7 +6,7 @@ import { findReadableTicket } from '../tickets/ticket-access';
 import { timelineEventView } from './record-event';
 import { TimelineEvent } from './timeline-event.entity';
 
-const timelineCursor = z.object({ seq: z.string().regex(/^\d+$/) });
+const timelineCursor = z.object({ seq: z.string().regex(/^\d{1,18}$/) });
 
 /** A ticket's events, oldest first. */
 export async function listTimeline(
@@ -15,12 +15,12 @@ export async function listTimeline(
   ticketId: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<ReturnType<typeof timelineEventView>>> {
-  await findReadableTicket(ctx.dataSource.manager, actor, ticketId);
+  const ticket = await findReadableTicket(ctx.dataSource.manager, actor, ticketId);
   const query = ctx.dataSource
     .getRepository(TimelineEvent)
     .createQueryBuilder('e')
     .addSelect('e.seq')
-    .where('e.ticket_id = :ticketId', { ticketId })
+    .where('e.ticket_id = :ticketId', { ticketId: ticket.id })
     .orderBy('e.seq', 'ASC')
     .limit(page.limit + 1);
   if (page.cursor) {

@@ -92,15 +92,13 @@ describe('POST /tickets', () => {
     await f.ticket(reps[0]!.token, customer.id);
     await f.admin().patch(`/agents/${reps[1]!.id}`, { away: true }).expect(200);
     const integration = await f.agent('integration', null);
-    const res = await f
-      .as(integration.token)
-      .post('/tickets', {
-        customerId: customer.id,
-        subject: 'S',
-        description: 'D',
-        channel: 'api',
-        teamId: team.id,
-      });
+    const res = await f.as(integration.token).post('/tickets', {
+      customerId: customer.id,
+      subject: 'S',
+      description: 'D',
+      channel: 'api',
+      teamId: team.id,
+    });
     expect(res.status).toBe(201);
     expect(res.body.ownerId).toBe(supervisor.id);
   });
@@ -108,14 +106,12 @@ describe('POST /tickets', () => {
   it('when an integration omits teamId, then it gets a 400 naming teamId', async () => {
     const { customer } = await f.staffedTeam();
     const integration = await f.agent('integration', null);
-    const res = await f
-      .as(integration.token)
-      .post('/tickets', {
-        customerId: customer.id,
-        subject: 'S',
-        description: 'D',
-        channel: 'web',
-      });
+    const res = await f.as(integration.token).post('/tickets', {
+      customerId: customer.id,
+      subject: 'S',
+      description: 'D',
+      channel: 'web',
+    });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'teamId' })]);
