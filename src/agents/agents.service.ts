@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
 import type { ServiceContext } from '../context';
+import { updateReturning } from '../db/update-returning';
 import { inTransaction, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '../db/transaction';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
-import { chooseAutoOwner } from '../ownership/assign-owner';
+import { chooseAutoOwner, lockTeamAssignment } from '../ownership/assign-owner';
 import { changeOwner } from '../ownership/change-owner';
-import { Handoff } from '../ownership/handoff.entity';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import { requireTeamForField } from '../teams/teams.service';
 import { Ticket } from '../tickets/ticket.entity';
@@ -113,6 +113,9 @@ export async function updateAgent(
   input: UpdateAgentInput,
 ): Promise<Agent> {
   return inTransaction(ctx.dataSource, async (manager) => {
+    // Lock order shared with assignment: the team's assignment lock, then the agent, then tickets.
+    const seen = await manager.getRepository(Agent).findOneBy({ id: agentId });
+    if (seen?.teamId && input.active === false) await lockTeamAssignment(manager, seen.teamId);
     const agent = await manager
       .getRepository(Agent)
       .findOne({ where: { id: agentId }, lock: { mode: 'pessimistic_write' } });
@@ -174,14 +177,13 @@ async function moveOpenTicketsAway(
     });
   }
   // Offers addressed to the departing agent can no longer be accepted.
-  const result = await manager
-    .createQueryBuilder()
-    .update(Handoff)
-    .set({ status: 'cancelled', respondedAt: now, responseNote: 'target deactivated' })
-    .where(`to_agent_id = :agentId AND status = 'pending'`, { agentId: agent.id })
-    .returning(['id', 'ticket_id'])
-    .execute();
-  const withdrawn = result.raw as Array<{ id: string; ticket_id: string }>;
+  const withdrawn = await updateReturning<{ id: string; ticket_id: string }>(
+    manager,
+    `UPDATE handoffs SET status = 'cancelled', responded_at = $2, response_note = 'target deactivated'
+      WHERE to_agent_id = $1 AND status = 'pending'
+      RETURNING id, ticket_id`,
+    [agent.id, now],
+  );
   for (const handoff of withdrawn) {
     await recordEvent(manager, {
       ticketId: handoff.ticket_id,

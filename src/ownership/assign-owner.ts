@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Conflict } from '../errors';
+import { lockAgentForOwnership } from './eligible-owner';
 
 export interface AutoOwnerChoice {
   agentId: string;
@@ -18,8 +19,29 @@ export async function chooseAutoOwner(
   teamId: string,
   options: { excludeAgentId?: string } = {},
 ): Promise<AutoOwnerChoice> {
+  await lockTeamAssignment(manager, teamId);
+  const excluded = new Set(options.excludeAgentId ? [options.excludeAgentId] : []);
+  // A candidate may be deactivated or marked away while we choose: lock it and check again.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const choice = await pickCandidate(manager, teamId, [...excluded]);
+    const locked = await lockAgentForOwnership(manager, choice.agentId);
+    const stillEligible = locked?.active && (choice.rule === 'supervisor_fallback' || !locked.away);
+    if (stillEligible) return choice;
+    excluded.add(choice.agentId);
+  }
+  throw new Conflict("The team's agents are changing too fast to assign an owner; try again.");
+}
+
+/** Serialises assignment within one team until the transaction ends. */
+export async function lockTeamAssignment(manager: EntityManager, teamId: string): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock(hashtext('ownit:assign:' || $1))`, [teamId]);
-  const excluded = options.excludeAgentId ?? null;
+}
+
+async function pickCandidate(
+  manager: EntityManager,
+  teamId: string,
+  excluded: string[],
+): Promise<AutoOwnerChoice> {
   const reps: Array<{ id: string }> = await manager.query(
     `SELECT a.id
        FROM agents a
@@ -32,7 +54,7 @@ export async function chooseAutoOwner(
        ) recent ON true
       WHERE a.team_id = $1 AND a.role = 'rep' AND a.active AND NOT a.away
         AND load.open_count < a.capacity
-        AND ($2::uuid IS NULL OR a.id <> $2::uuid)
+        AND NOT (a.id = ANY($2::uuid[]))
       ORDER BY load.open_count ASC, recent.last_assigned_at ASC NULLS FIRST, a.id ASC
       LIMIT 1`,
     [teamId, excluded],
@@ -47,7 +69,7 @@ export async function chooseAutoOwner(
           WHERE t.owner_id = a.id AND t.status IN ('open', 'waiting_on_customer')
        ) load
       WHERE a.team_id = $1 AND a.role = 'supervisor' AND a.active
-        AND ($2::uuid IS NULL OR a.id <> $2::uuid)
+        AND NOT (a.id = ANY($2::uuid[]))
       ORDER BY a.away ASC, load.open_count ASC, a.id ASC
       LIMIT 1`,
     [teamId, excluded],

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
+import { updateReturning } from '../db/update-returning';
 import type { Ticket } from '../tickets/ticket.entity';
 import { writeTicket } from '../tickets/ticket-writes';
 import { recordEvent } from '../timeline/record-event';
-import { Handoff } from './handoff.entity';
 import { OwnershipPeriod, type OwnershipReason } from './ownership-period.entity';
 
 export interface OwnerChange {
@@ -64,14 +64,13 @@ export async function cancelPendingHandoffs(
   actorId: string | null,
   why: string,
 ): Promise<void> {
-  const result = await manager
-    .createQueryBuilder()
-    .update(Handoff)
-    .set({ status: 'cancelled', respondedAt: at, responseNote: why })
-    .where(`ticket_id = :ticketId AND status = 'pending'`, { ticketId })
-    .returning(['id', 'to_agent_id'])
-    .execute();
-  const cancelled = result.raw as Array<{ id: string; to_agent_id: string }>;
+  const cancelled = await updateReturning<{ id: string; to_agent_id: string }>(
+    manager,
+    `UPDATE handoffs SET status = 'cancelled', responded_at = $2, response_note = $3
+      WHERE ticket_id = $1 AND status = 'pending'
+      RETURNING id, to_agent_id`,
+    [ticketId, at, why],
+  );
   for (const handoff of cancelled) {
     await recordEvent(manager, {
       ticketId,

@@ -10,7 +10,7 @@ import { assertOwner } from '../tickets/ticket-access';
 import { Ticket } from '../tickets/ticket.entity';
 import { recordEvent } from '../timeline/record-event';
 import { changeOwner } from './change-owner';
-import { requireEligibleOwner } from './eligible-owner';
+import { lockAgentForOwnership, requireEligibleOwner } from './eligible-owner';
 import { Handoff } from './handoff.entity';
 import { handoffView } from './handoff.view';
 import type { AnswerHandoffInput, MyHandoffsQuery, OfferHandoffInput } from './ownership.input';
@@ -39,7 +39,9 @@ export async function offerHandoff(
     const pending = await manager
       .getRepository(Handoff)
       .findOneBy({ ticketId: ticket.id, status: 'pending' });
-    if (pending) {
+    if (pending && pending.expiresAt <= now) {
+      await expireHandoff(manager, pending, now); // lapsed but not yet swept: the owner may offer again
+    } else if (pending) {
       throw new Conflict(
         `A handoff of ${ticket.ref} is already pending (${pending.id}); cancel it first.`,
       );
@@ -102,7 +104,9 @@ async function answerHandoff(
   answer: 'accepted' | 'declined',
   input: AnswerHandoffInput,
 ): Promise<Handoff> {
-  return inTransaction(ctx.dataSource, async (manager) => {
+  const outcome = await inTransaction(ctx.dataSource, async (manager) => {
+    // The accepting agent's row first: the lock order every ownership change uses.
+    if (answer === 'accepted') await lockAgentForOwnership(manager, actor.id);
     const { handoff, ticket } = await lockHandoff(manager, handoffId);
     // Only the person it is addressed to may answer; others learn nothing about it.
     if (handoff.toAgentId !== actor.id) {
@@ -113,7 +117,9 @@ async function answerHandoff(
     }
     const now = ctx.clock.now();
     if (handoff.status === 'pending' && handoff.expiresAt <= now) {
+      // Record the lapse (it must survive the refusal), then refuse after the commit.
       await expireHandoff(manager, handoff, now);
+      return { expired: true as const };
     }
     assertPending(handoff, now);
 
@@ -139,8 +145,10 @@ async function answerHandoff(
         handoffId: handoff.id,
       });
     }
-    return handoff;
+    return { expired: false as const, handoff };
   });
+  if (outcome.expired) throw new Conflict('This handoff offer has expired.');
+  return outcome.handoff;
 }
 
 export const acceptHandoff = (

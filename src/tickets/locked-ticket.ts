@@ -23,8 +23,11 @@ export async function withLockedTicket<T>(
   idOrRef: string,
   ifMatch: number | undefined,
   work: (scope: LockedTicketScope) => Promise<T>,
+  /** Locks to take before the ticket row, to keep one lock order (agents before tickets). */
+  lockFirst?: (manager: EntityManager) => Promise<unknown>,
 ): Promise<T> {
   return inTransaction(ctx.dataSource, async (manager) => {
+    if (lockFirst) await lockFirst(manager);
     const ticket = await findReadableTicket(manager, actor, idOrRef, { forUpdate: true });
     assertVersion(ticket, ifMatch);
     const now = ctx.clock.now();
