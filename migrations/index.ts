@@ -1,4 +1,5 @@
 import { CreateOwnershipCore1795430000000 } from './1795430000000-CreateOwnershipCore';
+import { AddDeadlineEnforcement1795440000000 } from './1795440000000-AddDeadlineEnforcement';
 
 /** Every migration, oldest first. Listed explicitly so compiled and ts-jest runs see the same set. */
-export const migrations = [CreateOwnershipCore1795430000000];
+export const migrations = [CreateOwnershipCore1795430000000, AddDeadlineEnforcement1795440000000];

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
-import type { Redis } from 'ioredis';
 import { createFirstAdminIfNone, ensureAdminWithToken } from './agents/admin-bootstrap';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -10,8 +9,9 @@ import { ensureDatabaseExists } from './db/ensure-database';
 import { createApp } from './http/app';
 import type { Logger } from './logger';
 import { ensureLinkSecret } from './system/link-secret';
-import { startMaintenanceWorker, type MaintenanceWorker } from './worker/maintenance-queue';
-import { createProducerConnection, createWorkerConnection } from './worker/redis-connection';
+import { BullDeadlineQueue } from './worker/deadline-queue';
+import { createProducerConnection } from './worker/redis-connection';
+import { startWorkers } from './worker/start-workers';
 
 export interface RuntimeOptions {
   api: boolean;
@@ -52,21 +52,21 @@ export async function startRuntime(
   }
   await ensureLinkSecret(dataSource, config.linkSecret);
 
+  // Producers (the API, and the worker's reconciler) schedule through a fail-fast connection.
+  const producer = createProducerConnection(config.redisUrl);
+  producer.on('error', (error) => logger.warn({ err: error }, 'redis (producer) connection error'));
+  const deadlineJobs = new BullDeadlineQueue(producer, config.queuePrefix);
   const ctx: ServiceContext = {
     dataSource,
     clock: options.clock ?? systemClock,
+    deadlineJobs,
+    logger,
     settings: { handoffExpiryHours: config.handoffExpiryHours },
   };
 
   const closers: Array<() => Promise<void>> = [];
   let server: Server | undefined;
-  let producer: Redis | undefined;
-  let workerConnection: Redis | undefined;
-  let maintenance: MaintenanceWorker | undefined;
-
   if (options.api) {
-    producer = createProducerConnection(config.redisUrl);
-    producer.on('error', (error) => logger.warn({ err: error }, 'redis (api) connection error'));
     const app = createApp({ ctx, redis: producer, logger });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, () => resolve(listening));
@@ -77,17 +77,6 @@ export async function startRuntime(
       { port: typeof address === 'object' ? address?.port : config.port },
       'API listening',
     );
-  }
-  if (options.worker) {
-    workerConnection = createWorkerConnection(config.redisUrl);
-    workerConnection.on('error', (error) =>
-      logger.warn({ err: error }, 'redis (worker) connection error'),
-    );
-    maintenance = await startMaintenanceWorker(ctx, workerConnection, config.queuePrefix, logger);
-    logger.info('worker started');
-  }
-
-  if (server) {
     const s = server;
     closers.push(
       () =>
@@ -97,9 +86,13 @@ export async function startRuntime(
         }),
     );
   }
-  if (maintenance) closers.push(() => maintenance.close());
-  if (workerConnection) closers.push(async () => void (await workerConnection.quit()));
-  if (producer) closers.push(async () => void (await producer.quit().catch(() => undefined)));
+  if (options.worker) {
+    const workers = await startWorkers(ctx, config.redisUrl, config.queuePrefix, logger);
+    logger.info('worker started');
+    closers.push(() => workers.close());
+  }
+  closers.push(() => deadlineJobs.close());
+  closers.push(async () => void (await producer.quit().catch(() => undefined)));
   closers.push(() => dataSource.destroy());
 
   const address = server?.address();

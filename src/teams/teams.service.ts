@@ -1,9 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import { isAdmin, type Actor } from '../agents/actor';
 import type { ServiceContext } from '../context';
-import { pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '../db/transaction';
+import { inTransaction, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '../db/transaction';
+import { recomputeTeamDeadlines } from '../deadlines/recompute-team-deadlines';
+import { scheduleDeadlineJobs } from '../deadlines/deadline-sync';
+import type { Ticket } from '../tickets/ticket.entity';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
-import { DEFAULT_POLICY, type BusinessCalendar, type DeadlinePolicy } from './business-calendar';
+import { DEFAULT_POLICY, type DeadlinePolicy } from './business-calendar';
 import { Team } from './team.entity';
 import type { CreateTeamInput, PolicyInput, UpdateTeamInput } from './teams.input';
 
@@ -44,15 +47,6 @@ function rethrowDuplicateName(error: unknown): never {
     throw new Conflict('A team with this name already exists.');
   }
   throw error;
-}
-
-export function calendarOf(team: Team): BusinessCalendar {
-  return {
-    timezone: team.timezone,
-    businessHours: team.businessHours,
-    holidays: team.holidays,
-    sameDayCutoff: team.sameDayCutoff,
-  };
 }
 
 export async function createTeam(
@@ -100,7 +94,11 @@ export async function updateTeam(
   input: UpdateTeamInput,
 ): Promise<Team> {
   if (!isAdmin(actor)) throw new Forbidden('Only an admin can change teams.');
-  return ctx.dataSource.transaction(async (manager) => {
+  const rulesChanged = ['timezone', 'businessHours', 'holidays', 'sameDayCutoff', 'policy'].some(
+    (field) => field in input,
+  );
+  let moved: Ticket[] = [];
+  const team = await inTransaction(ctx.dataSource, async (manager) => {
     const team = await lockTeam(manager, teamId);
     if (input.name !== undefined) team.name = input.name;
     if (input.timezone !== undefined) team.timezone = input.timezone;
@@ -109,12 +107,18 @@ export async function updateTeam(
     if (input.sameDayCutoff !== undefined) team.sameDayCutoff = input.sameDayCutoff;
     team.policy = mergePolicy(team.policy, input.policy);
     assertCutoffWithinHours(team);
+    let saved: Team;
     try {
-      return await manager.getRepository(Team).save(team);
+      saved = await manager.getRepository(Team).save(team);
     } catch (error) {
       rethrowDuplicateName(error);
     }
+    // New rules apply to every open promise of the team, in the same transaction.
+    if (rulesChanged) moved = await recomputeTeamDeadlines(manager, saved, ctx.clock.now());
+    return saved;
   });
+  await scheduleDeadlineJobs(ctx, moved);
+  return team;
 }
 
 async function lockTeam(manager: EntityManager, teamId: string): Promise<Team> {

@@ -3,13 +3,19 @@ import type { Actor } from '../agents/actor';
 import { Agent } from '../agents/agent.entity';
 import type { ServiceContext } from '../context';
 import { Customer } from '../customers/customer.entity';
-import { closeOfArrivalBusinessDay } from '../deadlines/calendar';
-import { computeFirstResponseDue, computeNextUpdateDue } from '../deadlines/deadline-policy';
+import {
+  computeFirstResponse,
+  computeNextUpdateAfterCustomerMessage,
+  computeNextUpdateAfterUpdate,
+  computeResumedNextUpdate,
+  type NextUpdateBasis,
+} from '../deadlines/deadline-policy';
+import type { BusinessCalendar } from '../teams/business-calendar';
 import { Conflict, Forbidden } from '../errors';
 import { queueEmail } from '../notifications/queue-email';
 import { chooseAutoOwner } from '../ownership/assign-owner';
 import { cancelPendingHandoffs, changeOwner } from '../ownership/change-owner';
-import { calendarOf } from '../teams/teams.service';
+import { calendarOf } from '../teams/calendar-of';
 import { recordEvent } from '../timeline/record-event';
 import type { TimelineEvent } from '../timeline/timeline-event.entity';
 import { withLockedTicket, type LockedTicketScope } from './locked-ticket';
@@ -38,6 +44,31 @@ async function customerOf(manager: EntityManager, ticket: Ticket): Promise<Custo
 
 async function agentName(manager: EntityManager, agentId: string): Promise<string> {
   return (await manager.getRepository(Agent).findOneByOrFail({ id: agentId })).name;
+}
+
+/** Waiting on the customer stops the update clock; what was due is kept for the resume. */
+function pauseUpdateClock(ticket: Ticket, now: Date) {
+  return { nextUpdateDueAt: null, pausedAt: now, pausedDueAt: ticket.nextUpdateDueAt };
+}
+
+/** Back to open: the owner gets the business minutes that were left when the clock stopped. */
+function resumeUpdateClock(
+  ticket: Ticket,
+  now: Date,
+  calendar: BusinessCalendar,
+): {
+  nextUpdateDueAt: Date | null;
+  nextUpdateBasis?: NextUpdateBasis;
+  pausedAt: null;
+  pausedDueAt: null;
+} {
+  const cleared = { pausedAt: null, pausedDueAt: null } as const;
+  if (!ticket.firstRespondedAt) return { ...cleared, nextUpdateDueAt: null };
+  const basis =
+    ticket.pausedAt && ticket.pausedDueAt
+      ? computeResumedNextUpdate(ticket.pausedAt, ticket.pausedDueAt, now, calendar)
+      : computeNextUpdateAfterUpdate(now, calendar, 'recomputed');
+  return { ...cleared, nextUpdateDueAt: new Date(basis.dueAt), nextUpdateBasis: basis };
 }
 
 export interface PostedUpdate {
@@ -78,14 +109,18 @@ export async function postUpdate(
       actorId: actor.id,
       data: { body: input.body, firstResponse: ticket.firstRespondedAt === null },
     });
+    const next = computeNextUpdateAfterUpdate(now, calendarOf(await team()));
     await writeTicket(
       manager,
       ticket,
       {
         firstRespondedAt: ticket.firstRespondedAt ?? now,
         lastPublicUpdateAt: now,
-        // Waiting on the customer pauses the update clock.
-        nextUpdateDueAt: waiting ? null : computeNextUpdateDue(now, calendarOf(await team())),
+        nextUpdateBasis: next,
+        // Waiting on the customer pauses the update clock: it restarts from here on resume.
+        ...(waiting
+          ? { nextUpdateDueAt: null, pausedAt: now, pausedDueAt: new Date(next.dueAt) }
+          : { nextUpdateDueAt: new Date(next.dueAt) }),
       },
       now,
     );
@@ -128,11 +163,12 @@ export async function updateTicket(
     if (input.status !== undefined && input.status !== ticket.status) {
       assertActive(ticket, 'change its status');
       changes.status = input.status;
-      if (input.status === 'waiting_on_customer') {
-        changes.nextUpdateDueAt = null;
-      } else if (ticket.firstRespondedAt) {
-        changes.nextUpdateDueAt = computeNextUpdateDue(now, calendarOf(await team()));
-      }
+      Object.assign(
+        changes,
+        input.status === 'waiting_on_customer'
+          ? pauseUpdateClock(ticket, now)
+          : resumeUpdateClock(ticket, now, calendarOf(await team())),
+      );
       await statusChanged(manager, ticket, ticket.status, input.status, actor.id, now);
     }
     for (const field of ['priority', 'category'] as const) {
@@ -196,17 +232,22 @@ export async function logCustomerMessage(
       await reopenLocked(scope, actor, 'customer wrote again');
       return { event, ticket };
     }
-    const answerBy = closeOfArrivalBusinessDay(now, calendar).at;
     const changes: Parameters<typeof writeTicket>[2] = {};
+    let current = ticket.status === 'open' ? ticket.nextUpdateDueAt : null;
     if (ticket.status === 'waiting_on_customer') {
       changes.status = 'open';
+      const resumed = resumeUpdateClock(ticket, now, calendar);
+      Object.assign(changes, resumed);
+      current = resumed.nextUpdateDueAt;
       await statusChanged(manager, ticket, ticket.status, 'open', actor.id, now, {
         reason: 'customer message',
       });
     }
     if (ticket.firstRespondedAt) {
-      const current = ticket.status === 'open' ? ticket.nextUpdateDueAt : null;
-      changes.nextUpdateDueAt = current && current < answerBy ? current : answerBy;
+      // The customer is owed an answer the same business day, unless one is due sooner anyway.
+      const next = computeNextUpdateAfterCustomerMessage(now, calendar, current);
+      changes.nextUpdateDueAt = new Date(next.dueAt);
+      changes.nextUpdateBasis = next;
     }
     await writeTicket(manager, ticket, changes, now);
     return { event, ticket };
@@ -235,6 +276,8 @@ export async function resolveTicket(
         rootCauseCategory: input.rootCause.category,
         rootCauseDetail: input.rootCause.detail ?? null,
         nextUpdateDueAt: null,
+        pausedAt: null,
+        pausedDueAt: null,
       },
       now,
     );
@@ -292,16 +335,29 @@ async function reopenLocked(
   reason: string,
 ): Promise<void> {
   const from = ticket.status;
-  const calendar = calendarOf(await team());
+  const teamRow = await team();
+  const customer = await customerOf(manager, ticket);
+  const firstResponse = computeFirstResponse(
+    now,
+    calendarOf(teamRow),
+    teamRow.policy,
+    customer.tier,
+    'reopen',
+  );
   await writeTicket(
     manager,
     ticket,
     {
       status: 'open',
       reopenCount: ticket.reopenCount + 1,
-      firstResponseDueAt: computeFirstResponseDue(now, calendar),
+      responseClockStartedAt: now,
+      firstResponseDueAt: new Date(firstResponse.dueAt),
+      firstResponseBasis: firstResponse,
       firstRespondedAt: null,
       nextUpdateDueAt: null,
+      nextUpdateBasis: null,
+      pausedAt: null,
+      pausedDueAt: null,
       escalationLevel: 0,
       resolvedAt: null,
       resolution: null,

@@ -5,16 +5,19 @@ import type { Actor } from '../agents/actor';
 import { Agent } from '../agents/agent.entity';
 import type { ServiceContext } from '../context';
 import { requireCustomerForField } from '../customers/customers.service';
-import { computeFirstResponseDue } from '../deadlines/deadline-policy';
+import { computeFirstResponse } from '../deadlines/deadline-policy';
+import { scheduleDeadlineJobs } from '../deadlines/deadline-sync';
 import { inTransaction, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '../db/transaction';
 import { Conflict, Forbidden, InvalidInput } from '../errors';
 import { queueEmail } from '../notifications/queue-email';
 import { chooseAutoOwner } from '../ownership/assign-owner';
 import { startOwnership } from '../ownership/change-owner';
 import { decodeCursor, toPage, type Page } from '../pagination';
-import { calendarOf, requireTeamForField } from '../teams/teams.service';
+import { calendarOf } from '../teams/calendar-of';
+import { requireTeamForField } from '../teams/teams.service';
 import { recordEvent } from '../timeline/record-event';
 import { findReadableTicket } from './ticket-access';
+import { initialDeadlineFields } from './ticket-writes';
 import { Ticket } from './ticket.entity';
 import { currentDeadline, ticketView, type TicketView } from './ticket.view';
 import type { CreateTicketInput, ListTicketsQuery } from './tickets.input';
@@ -90,6 +93,7 @@ export async function createTicket(
     const ticket = await inTransaction(ctx.dataSource, (manager) =>
       insertTicket(ctx, manager, actor, input, teamId, idempotencyKey, fingerprint),
     );
+    await scheduleDeadlineJobs(ctx, [ticket]);
     return { ticket, created: true };
   } catch (error) {
     // A parallel request with the same key won the race: answer with its ticket.
@@ -122,6 +126,8 @@ async function insertTicket(
   const team = await requireTeamForField(manager, teamId, 'teamId');
   const customer = await requireCustomerForField(manager, input.customerId, 'customerId');
   const now = ctx.clock.now();
+  const firstResponse = computeFirstResponse(now, calendarOf(team), team.policy, customer.tier);
+  const firstResponseDueAt = new Date(firstResponse.dueAt);
   const assignment =
     actor.role === 'rep'
       ? { agentId: actor.id, rule: 'creator' as const }
@@ -140,7 +146,10 @@ async function insertTicket(
     priority: input.priority ?? 'normal',
     status: 'open',
     receivedAt: now,
-    firstResponseDueAt: computeFirstResponseDue(now, calendarOf(team)),
+    responseClockStartedAt: now,
+    firstResponseDueAt,
+    firstResponseBasis: firstResponse,
+    ...initialDeadlineFields(team, firstResponseDueAt),
     idempotencyKey: idempotencyKey ?? null,
     idempotencyFingerprint: idempotencyKey ? fingerprint : null,
     createdAt: now,

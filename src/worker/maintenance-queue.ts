@@ -1,18 +1,24 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ServiceContext } from '../context';
+import { reconcileDeadlines } from '../deadlines/reconciler';
 import type { Logger } from '../logger';
 import { expireDueHandoffs } from '../ownership/handoffs.service';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
 
+/** How far ahead the periodic reconciler makes sure jobs exist (a bit more than its period). */
+export const RECONCILE_HORIZON_MS = 5 * 60_000;
+
 /** Named periodic jobs; payloads carry nothing, each handler reloads what it needs. */
 const handlers: Record<string, (ctx: ServiceContext) => Promise<unknown>> = {
   'expire-handoffs': async (ctx) => ({ expired: await expireDueHandoffs(ctx) }),
+  'reconcile-deadlines': (ctx) => reconcileDeadlines(ctx, { horizonMs: RECONCILE_HORIZON_MS }),
 };
 
 const SCHEDULES: Array<{ name: keyof typeof handlers; everyMs: number }> = [
   { name: 'expire-handoffs', everyMs: 60_000 },
+  { name: 'reconcile-deadlines', everyMs: 60_000 },
 ];
 
 export interface MaintenanceWorker {

@@ -8,7 +8,8 @@ import type { ServiceContext } from '../../src/context';
 import { createDataSource } from '../../src/db/data-source';
 import { createApp } from '../../src/http/app';
 import { createLogger } from '../../src/logger';
-import { redisUrl, testDatabaseUrl } from './test-environment';
+import { BullDeadlineQueue } from '../../src/worker/deadline-queue';
+import { redisUrl, testDatabaseUrl, testQueuePrefix } from './test-environment';
 
 export interface TestApp {
   /** A listening server, for supertest and for truly concurrent requests. */
@@ -31,14 +32,18 @@ export async function startTestApp(
     lazyConnect: true,
   });
   await redis.connect();
+  const deadlineJobs = new BullDeadlineQueue(redis, testQueuePrefix());
+  const logger = createLogger('silent');
   const ctx: ServiceContext = {
     dataSource,
     clock: options.clock ?? systemClock,
+    deadlineJobs,
+    logger,
     settings: { handoffExpiryHours: options.handoffExpiryHours ?? 24 },
   };
   const adminToken = generateToken();
   await ensureAdminWithToken(dataSource, adminToken);
-  const app = createApp({ ctx, redis, logger: createLogger('silent') });
+  const app = createApp({ ctx, redis, logger });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -52,6 +57,7 @@ export async function startTestApp(
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await deadlineJobs.close();
       redis.disconnect();
       await dataSource.destroy();
     },

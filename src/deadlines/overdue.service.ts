@@ -1,0 +1,81 @@
+import type { Actor } from '../agents/actor';
+import type { ServiceContext } from '../context';
+import { Forbidden } from '../errors';
+import type { DeadlineKind } from './deadline-policy';
+
+export interface OverdueTicket {
+  ticketId: string;
+  ref: string;
+  subject: string;
+  status: string;
+  teamId: string;
+  customerId: string;
+  owner: { id: string; name: string };
+  deadline: DeadlineKind;
+  dueAt: string;
+  minutesOverdue: number;
+  escalationLevel: number;
+  /** Breaches of this ticket's deadlines so far, all versions. */
+  breachCount: number;
+}
+
+/**
+ * Active tickets past their current deadline, most overdue first. Supervisors see their team;
+ * admins any team (or all, without teamId).
+ */
+export async function listOverdue(
+  ctx: ServiceContext,
+  actor: Actor,
+  query: { teamId?: string | undefined; limit: number },
+): Promise<{ items: OverdueTicket[]; nextCursor: null }> {
+  if (actor.role !== 'supervisor' && actor.role !== 'admin') {
+    throw new Forbidden('Only supervisors and admins review overdue tickets.');
+  }
+  if (actor.role === 'supervisor' && query.teamId && query.teamId !== actor.teamId) {
+    throw new Forbidden("You can review only your own team's overdue tickets.");
+  }
+  const teamId = actor.role === 'supervisor' ? actor.teamId : (query.teamId ?? null);
+  const now = ctx.clock.now();
+  const rows: Array<{
+    id: string;
+    ref: string;
+    subject: string;
+    status: string;
+    team_id: string;
+    customer_id: string;
+    owner_id: string;
+    owner_name: string;
+    deadline_kind: DeadlineKind;
+    deadline_due_at: Date;
+    escalation_level: number;
+    breach_count: number;
+  }> = await ctx.dataSource.query(
+    `SELECT t.id, t.ref, t.subject, t.status, t.team_id, t.customer_id, t.owner_id, a.name AS owner_name,
+            t.deadline_kind, t.deadline_due_at, t.escalation_level,
+            (SELECT count(*)::int FROM deadline_actions d WHERE d.ticket_id = t.id AND d.step = 'breached')
+              AS breach_count
+       FROM tickets t
+       JOIN agents a ON a.id = t.owner_id
+      WHERE t.deadline_due_at < $1 AND ($2::uuid IS NULL OR t.team_id = $2)
+      ORDER BY t.deadline_due_at ASC, t.id ASC
+      LIMIT $3`,
+    [now, teamId, query.limit],
+  );
+  return {
+    items: rows.map((row) => ({
+      ticketId: row.id,
+      ref: row.ref,
+      subject: row.subject,
+      status: row.status,
+      teamId: row.team_id,
+      customerId: row.customer_id,
+      owner: { id: row.owner_id, name: row.owner_name },
+      deadline: row.deadline_kind,
+      dueAt: row.deadline_due_at.toISOString(),
+      minutesOverdue: Math.floor((now.getTime() - row.deadline_due_at.getTime()) / 60_000),
+      escalationLevel: row.escalation_level,
+      breachCount: row.breach_count,
+    })),
+    nextCursor: null,
+  };
+}

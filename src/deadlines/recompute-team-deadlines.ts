@@ -1,0 +1,73 @@
+import type { EntityManager } from 'typeorm';
+import { Customer } from '../customers/customer.entity';
+import { calendarOf } from '../teams/calendar-of';
+import type { Team } from '../teams/team.entity';
+import { Ticket } from '../tickets/ticket.entity';
+import { writeTicket } from '../tickets/ticket-writes';
+import { computeFirstResponse, computeNextUpdateAfterUpdate } from './deadline-policy';
+
+/**
+ * A team's calendar or policy changed: recompute the current deadline of each of its active
+ * tickets from the same starting points (arrival or reopening; the last public update), so
+ * every promise follows the new rules. Returns the tickets whose deadline changed, to schedule.
+ */
+export async function recomputeTeamDeadlines(
+  manager: EntityManager,
+  team: Team,
+  now: Date,
+): Promise<Ticket[]> {
+  const tickets = await manager
+    .getRepository(Ticket)
+    .createQueryBuilder('t')
+    .setLock('pessimistic_write')
+    .where(`t.team_id = :teamId AND t.status IN ('open', 'waiting_on_customer')`, {
+      teamId: team.id,
+    })
+    .orderBy('t.id')
+    .getMany();
+  if (tickets.length === 0) return [];
+  const customers = await manager
+    .getRepository(Customer)
+    .createQueryBuilder('c')
+    .select(['c.id', 'c.tier'])
+    .where('c.id IN (:...ids)', { ids: [...new Set(tickets.map((t) => t.customerId))] })
+    .getMany();
+  const tierOf = new Map(customers.map((c) => [c.id, c.tier]));
+  const calendar = calendarOf(team);
+
+  const changed: Ticket[] = [];
+  for (const ticket of tickets) {
+    const before = ticket.deadlineVersion;
+    if (!ticket.firstRespondedAt) {
+      const basis = computeFirstResponse(
+        ticket.responseClockStartedAt,
+        calendar,
+        team.policy,
+        tierOf.get(ticket.customerId) ?? 'standard',
+        ticket.responseClockStartedAt > ticket.receivedAt ? 'reopen' : 'arrival',
+      );
+      await writeTicket(
+        manager,
+        ticket,
+        { firstResponseDueAt: new Date(basis.dueAt), firstResponseBasis: basis },
+        now,
+        { recomputeMoments: true },
+      );
+    } else if (ticket.status === 'open' && ticket.nextUpdateDueAt) {
+      const basis = computeNextUpdateAfterUpdate(
+        ticket.lastPublicUpdateAt ?? now,
+        calendar,
+        'recomputed',
+      );
+      await writeTicket(
+        manager,
+        ticket,
+        { nextUpdateDueAt: new Date(basis.dueAt), nextUpdateBasis: basis },
+        now,
+        { recomputeMoments: true },
+      );
+    }
+    if (ticket.deadlineVersion !== before) changed.push(ticket);
+  }
+  return changed;
+}

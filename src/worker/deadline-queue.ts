@@ -1,0 +1,79 @@
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ServiceContext } from '../context';
+import type { DeadlineJob, DeadlineJobPayload, DeadlineJobQueue } from '../deadlines/deadline-jobs';
+import { enforceDeadlineStep } from '../deadlines/enforce-deadline';
+import type { Logger } from '../logger';
+
+export const DEADLINE_QUEUE = 'deadlines';
+
+const JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: true,
+  removeOnFail: { count: 5_000 },
+} as const;
+
+/** Schedules deadline steps as delayed BullMQ jobs whose ids make re-scheduling a no-op. */
+export class BullDeadlineQueue implements DeadlineJobQueue {
+  readonly queue: Queue;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue(DEADLINE_QUEUE, { connection, prefix });
+  }
+
+  async schedule(jobs: DeadlineJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const now = Date.now();
+    await this.queue.addBulk(
+      jobs.map((job) => {
+        const data: DeadlineJobPayload = {
+          ticketId: job.ticketId,
+          kind: job.kind,
+          version: job.version,
+          step: job.step,
+        };
+        return {
+          name: job.step,
+          data,
+          opts: { ...JOB_OPTIONS, jobId: job.id, delay: Math.max(0, job.runAt.getTime() - now) },
+        };
+      }),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
+
+export function startDeadlineWorker(
+  ctx: ServiceContext,
+  connection: Redis,
+  prefix: string,
+  logger: Logger,
+  concurrency = 16,
+): Worker {
+  const worker = new Worker(
+    DEADLINE_QUEUE,
+    async (job: Job<DeadlineJobPayload>, token?: string) => {
+      if (!job.data?.ticketId) throw new UnrecoverableError('deadline job without a ticket id');
+      const outcome = await enforceDeadlineStep(ctx, job.data);
+      if (outcome.result === 'not_yet') {
+        // Ran early (clock skew between hosts): put it back until its moment.
+        await job.moveToDelayed(outcome.retryAt.getTime(), token);
+        throw new DelayedError();
+      }
+      return outcome.result;
+    },
+    { connection, prefix, concurrency },
+  );
+  worker.on('failed', (job, error) =>
+    logger.error(
+      { err: error, jobId: job?.id, attempts: job?.attemptsMade },
+      'deadline job failed',
+    ),
+  );
+  worker.on('error', (error) => logger.error({ err: error }, 'deadline worker error'));
+  return worker;
+}
