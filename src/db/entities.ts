@@ -1,5 +1,6 @@
 import { Agent } from '../agents/agent.entity';
 import { Customer } from '../customers/customer.entity';
+import { DeadlineAction } from '../deadlines/deadline-action.entity';
 import { OutboxEmail } from '../notifications/outbox-email.entity';
 import { Handoff } from '../ownership/handoff.entity';
 import { OwnershipPeriod } from '../ownership/ownership-period.entity';
@@ -18,4 +19,5 @@ export const entities = [
   TimelineEvent,
   OutboxEmail,
   Setting,
+  DeadlineAction,
 ];

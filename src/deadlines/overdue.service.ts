@@ -1,6 +1,9 @@
 import type { Actor } from '../agents/actor';
 import type { ServiceContext } from '../context';
+import { z } from 'zod';
 import { Forbidden } from '../errors';
+import { decodeCursor, toPage, type Page } from '../pagination';
+import type { OverdueQuery } from './deadlines.input';
 import type { DeadlineKind } from './deadline-policy';
 
 export interface OverdueTicket {
@@ -23,11 +26,13 @@ export interface OverdueTicket {
  * Active tickets past their current deadline, most overdue first. Supervisors see their team;
  * admins any team (or all, without teamId).
  */
+const overdueCursor = z.object({ due: z.iso.datetime({ offset: true }), id: z.uuid() });
+
 export async function listOverdue(
   ctx: ServiceContext,
   actor: Actor,
-  query: { teamId?: string | undefined; limit: number },
-): Promise<{ items: OverdueTicket[]; nextCursor: null }> {
+  query: OverdueQuery,
+): Promise<Page<OverdueTicket>> {
   if (actor.role !== 'supervisor' && actor.role !== 'admin') {
     throw new Forbidden('Only supervisors and admins review overdue tickets.');
   }
@@ -36,6 +41,7 @@ export async function listOverdue(
   }
   const teamId = actor.role === 'supervisor' ? actor.teamId : (query.teamId ?? null);
   const now = ctx.clock.now();
+  const after = query.cursor ? decodeCursor(query.cursor, overdueCursor) : null;
   const rows: Array<{
     id: string;
     ref: string;
@@ -57,12 +63,15 @@ export async function listOverdue(
        FROM tickets t
        JOIN agents a ON a.id = t.owner_id
       WHERE t.deadline_due_at < $1 AND ($2::uuid IS NULL OR t.team_id = $2)
+        AND ($4::timestamptz IS NULL OR (t.deadline_due_at, t.id) > ($4::timestamptz, $5::uuid))
       ORDER BY t.deadline_due_at ASC, t.id ASC
       LIMIT $3`,
-    [now, teamId, query.limit],
+    [now, teamId, query.limit + 1, after?.due ?? null, after?.id ?? null],
   );
-  return {
-    items: rows.map((row) => ({
+  return toPage(
+    rows,
+    query.limit,
+    (row) => ({
       ticketId: row.id,
       ref: row.ref,
       subject: row.subject,
@@ -75,7 +84,7 @@ export async function listOverdue(
       minutesOverdue: Math.floor((now.getTime() - row.deadline_due_at.getTime()) / 60_000),
       escalationLevel: row.escalation_level,
       breachCount: row.breach_count,
-    })),
-    nextCursor: null,
-  };
+    }),
+    (row) => ({ due: row.deadline_due_at.toISOString(), id: row.id }),
+  );
 }

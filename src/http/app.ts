@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { agentsRoutes } from '../agents/agents.routes';
 import type { ServiceContext } from '../context';
 import { customersRoutes } from '../customers/customers.routes';
+import { deadlinesRoutes } from '../deadlines/deadlines.routes';
 import type { Logger } from '../logger';
 import { ownershipRoutes } from '../ownership/ownership.routes';
 import { healthRoutes } from '../system/health.routes';
@@ -67,6 +68,7 @@ export function createApp({ ctx, redis, logger }: AppDependencies) {
   api.use(customersRoutes(ctx));
   api.use(ticketsRoutes(ctx));
   api.use(ownershipRoutes(ctx));
+  api.use(deadlinesRoutes(ctx));
   app.use('/api/v1', api);
 
   app.use((req, res) => {
