@@ -5,10 +5,13 @@ import { ensureAdminWithToken } from '../../src/agents/admin-bootstrap';
 import { generateToken } from '../../src/agents/tokens';
 import { systemClock, type Clock } from '../../src/clock';
 import type { ServiceContext } from '../../src/context';
-import { createDataSource } from '../../src/db/data-source';
+import { randomBytes } from 'node:crypto';
+import { createDataSource, openDatabase } from '../../src/db/data-source';
+import { ensureDatabaseExists } from '../../src/db/ensure-database';
 import { createApp } from '../../src/http/app';
 import { createLogger } from '../../src/logger';
 import { BullDeadlineQueue } from '../../src/worker/deadline-queue';
+import { deleteKeys, dropDatabase } from './cleanup';
 import { redisUrl, testDatabaseUrl, testQueuePrefix } from './test-environment';
 
 export interface TestApp {
@@ -17,14 +20,36 @@ export interface TestApp {
   dataSource: DataSource;
   ctx: ServiceContext;
   adminToken: string;
+  /** The database URL and BullMQ prefix this app uses (its own, with `isolated`). */
+  databaseUrl: string;
+  queuePrefix: string;
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  clock?: Clock;
+  handoffExpiryHours?: number;
+  /**
+   * A database and queue prefix of its own, for tests that run the worker: the worker acts on
+   * every ticket it can see, so it must not see other test files' tickets.
+   */
+  isolated?: boolean;
+}
+
 /** The real app against this run's database and Redis, listening on a free port. */
-export async function startTestApp(
-  options: { clock?: Clock; handoffExpiryHours?: number } = {},
-): Promise<TestApp> {
-  const dataSource = createDataSource(testDatabaseUrl(), 8);
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  let databaseUrl = testDatabaseUrl();
+  let queuePrefix = testQueuePrefix();
+  if (options.isolated) {
+    const suffix = randomBytes(3).toString('hex');
+    const url = new URL(databaseUrl);
+    url.pathname = `${url.pathname}_${suffix}`;
+    databaseUrl = url.toString();
+    queuePrefix = `${queuePrefix}-${suffix}`;
+    await ensureDatabaseExists(databaseUrl);
+    await (await openDatabase(databaseUrl, 2)).destroy();
+  }
+  const dataSource = createDataSource(databaseUrl, 8);
   await dataSource.initialize();
   const redis = new Redis(redisUrl(), {
     enableOfflineQueue: false,
@@ -32,7 +57,7 @@ export async function startTestApp(
     lazyConnect: true,
   });
   await redis.connect();
-  const deadlineJobs = new BullDeadlineQueue(redis, testQueuePrefix());
+  const deadlineJobs = new BullDeadlineQueue(redis, queuePrefix);
   const logger = createLogger('silent');
   const ctx: ServiceContext = {
     dataSource,
@@ -52,14 +77,18 @@ export async function startTestApp(
     dataSource,
     ctx,
     adminToken,
+    databaseUrl,
+    queuePrefix,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await deadlineJobs.close();
+      if (options.isolated) await deleteKeys(redis, queuePrefix);
       redis.disconnect();
       await dataSource.destroy();
+      if (options.isolated) await dropDatabase(databaseUrl);
     },
   };
 }
