@@ -1,0 +1,109 @@
+/**
+ * Benchmark: 10,000 tickets whose first-response deadlines all fall within the same minute.
+ * Reports breach-detection lateness (due time -> breach recorded: median, p99, max), throughput
+ * and the worker's memory. Run: npm run bench:deadlines [-- --tickets 10000 --concurrency 16]
+ */
+import { createLogger } from '../src/logger';
+import { startWorkers } from '../src/worker/start-workers';
+import {
+  bar,
+  createBenchEnvironment,
+  insertOpenTickets,
+  mib,
+  percentile,
+  progress,
+  seedTeam,
+} from './bench/bench-environment';
+
+function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const tickets = argument('tickets', 10_000);
+  const concurrency = argument('concurrency', 16);
+  const leadSeconds = argument('lead', 45);
+  const env = await createBenchEnvironment('lateness', concurrency + 4);
+  try {
+    const policy = {
+      warnBeforeMinutes: 0,
+      reescalateAfterMinutes: 600,
+      autoHoldingUpdate: true,
+      tiers: {},
+    };
+    const seeded = await seedTeam(env.dataSource, policy);
+    const firstDue = new Date(Date.now() + leadSeconds * 1000);
+    await insertOpenTickets(env.dataSource, seeded, tickets, firstDue, 60_000, {
+      warnBeforeMs: null,
+      reescalateAfterMs: 600 * 60_000,
+    });
+
+    const rssBefore = process.memoryUsage().rss;
+    const workers = await startWorkers(
+      env.ctx,
+      env.redisUrl,
+      env.queuePrefix,
+      createLogger('warn'),
+      {
+        deadlineConcurrency: concurrency,
+      },
+    );
+    progress(
+      `worker started (concurrency ${concurrency}); deadlines fall due from ${firstDue.toISOString()} over one minute`,
+    );
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 200);
+
+    const deadlineEnd = Date.now() + leadSeconds * 1000 + 60_000 + 120_000;
+    for (;;) {
+      const [{ n }] = await env.dataSource.query(
+        `SELECT count(*)::int AS n FROM deadline_actions WHERE step = 'breached'`,
+      );
+      bar('breaches recorded', n, tickets);
+      if (n >= tickets) break;
+      if (Date.now() > deadlineEnd)
+        throw new Error(`only ${n} of ${tickets} breaches recorded in time`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    clearInterval(sampler);
+
+    const rows: Array<{ late_ms: number }> = await env.dataSource.query(
+      `SELECT extract(epoch FROM (acted_at - due_at)) * 1000 AS late_ms FROM deadline_actions WHERE step = 'breached'`,
+    );
+    const late = rows.map((r) => Number(r.late_ms)).sort((a, b) => a - b);
+    const [{ duplicates }] = await env.dataSource.query(
+      `SELECT count(*)::int - count(DISTINCT ticket_id)::int AS duplicates FROM outbox_emails WHERE template = 'holding_update'`,
+    );
+    await workers.close();
+
+    const result = {
+      tickets,
+      concurrency,
+      latenessMs: {
+        median: Math.round(percentile(late, 50)),
+        p99: Math.round(percentile(late, 99)),
+        max: Math.round(late[late.length - 1]!),
+        min: Math.round(late[0]!),
+      },
+      duplicateHoldingUpdates: duplicates,
+      workerRss: { beforeStart: mib(rssBefore), peak: mib(peakRss) },
+    };
+    console.log(JSON.stringify(result, null, 2));
+    console.log(
+      `breach lateness for ${tickets} same-minute deadlines: median ${result.latenessMs.median} ms, ` +
+        `p99 ${result.latenessMs.p99} ms, max ${result.latenessMs.max} ms; peak RSS ${result.workerRss.peak}`,
+    );
+  } finally {
+    await env.teardown();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`benchmark failed: ${(error as Error).message}`);
+  process.exit(1);
+});
