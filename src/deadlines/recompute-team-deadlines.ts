@@ -4,7 +4,14 @@ import { calendarOf } from '../teams/calendar-of';
 import type { Team } from '../teams/team.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { writeTicket } from '../tickets/ticket-writes';
-import { computeFirstResponse, computeNextUpdateAfterUpdate } from './deadline-policy';
+import type { BusinessCalendar } from '../teams/business-calendar';
+import { addBusinessMinutes } from './calendar';
+import {
+  computeFirstResponse,
+  computeNextUpdateAfterCustomerMessage,
+  computeNextUpdateAfterUpdate,
+  type NextUpdateBasis,
+} from './deadline-policy';
 
 /**
  * A team's calendar or policy changed: recompute the current deadline of each of its active
@@ -54,11 +61,7 @@ export async function recomputeTeamDeadlines(
         { recomputeMoments: true },
       );
     } else if (ticket.status === 'open' && ticket.nextUpdateDueAt) {
-      const basis = computeNextUpdateAfterUpdate(
-        ticket.lastPublicUpdateAt ?? now,
-        calendar,
-        'recomputed',
-      );
+      const basis = recomputeNextUpdate(ticket, calendar, now);
       await writeTicket(
         manager,
         ticket,
@@ -70,4 +73,31 @@ export async function recomputeTeamDeadlines(
     if (ticket.deadlineVersion !== before) changed.push(ticket);
   }
   return changed;
+}
+
+/**
+ * Recomputes a next-update deadline from what set it, under the new calendar: the last update
+ * (close of the next business day), a resume (the business minutes that were left), or a
+ * customer message (close of that business day; never later than it already was).
+ */
+function recomputeNextUpdate(
+  ticket: Ticket,
+  calendar: BusinessCalendar,
+  now: Date,
+): NextUpdateBasis {
+  const basis = ticket.nextUpdateBasis;
+  const current = ticket.nextUpdateDueAt!;
+  if (basis?.setBy === 'resumed' && basis.pause) {
+    const dueAt = addBusinessMinutes(
+      new Date(basis.pause.resumedAt),
+      basis.pause.remainingBusinessMinutes,
+      calendar,
+    );
+    return { ...basis, dueAt: dueAt.toISOString() };
+  }
+  if (basis?.setBy === 'customer_message') {
+    return computeNextUpdateAfterCustomerMessage(new Date(basis.setAt), calendar, current);
+  }
+  const from = basis ? new Date(basis.setAt) : (ticket.lastPublicUpdateAt ?? now);
+  return computeNextUpdateAfterUpdate(from, calendar, 'recomputed');
 }

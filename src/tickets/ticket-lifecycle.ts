@@ -244,10 +244,13 @@ export async function logCustomerMessage(
       });
     }
     if (ticket.firstRespondedAt) {
-      // The customer is owed an answer the same business day, unless one is due sooner anyway.
-      const next = computeNextUpdateAfterCustomerMessage(now, calendar, current);
-      changes.nextUpdateDueAt = new Date(next.dueAt);
-      changes.nextUpdateBasis = next;
+      // The customer is owed an answer the same business day, unless one is due sooner anyway
+      // (then that deadline and its explanation, pause included, stand).
+      const sameDay = computeNextUpdateAfterCustomerMessage(now, calendar, null);
+      if (!current || new Date(sameDay.dueAt) < current) {
+        changes.nextUpdateDueAt = new Date(sameDay.dueAt);
+        changes.nextUpdateBasis = sameDay;
+      }
     }
     await writeTicket(manager, ticket, changes, now);
     return { event, ticket };

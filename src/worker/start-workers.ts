@@ -2,7 +2,7 @@ import type { ServiceContext } from '../context';
 import { reconcileDeadlines } from '../deadlines/reconciler';
 import type { Logger } from '../logger';
 import { startDeadlineWorker } from './deadline-queue';
-import { startMaintenanceWorker } from './maintenance-queue';
+import { startPeriodicTasks } from './periodic-tasks';
 import { createWorkerConnection } from './redis-connection';
 
 export interface RunningWorkers {
@@ -11,8 +11,9 @@ export interface RunningWorkers {
 }
 
 /**
- * The worker role: deadline enforcement and periodic maintenance. On start it reconciles every
- * active deadline with the queue, so a Redis flush or a killed worker loses nothing.
+ * The worker role: deadline enforcement, plus every minute a reconcile pass and handoff expiry.
+ * On start it reconciles every active deadline with the queue, so a Redis flush or a killed
+ * worker loses nothing; the minute pass catches a flush while it keeps running.
  */
 export async function startWorkers(
   ctx: ServiceContext,
@@ -30,13 +31,13 @@ export async function startWorkers(
     logger,
     options.deadlineConcurrency,
   );
-  const maintenance = await startMaintenanceWorker(ctx, connection, prefix, logger);
   const report = await reconcileDeadlines(ctx);
   logger.info(report, 'deadlines reconciled on start');
+  const periodic = startPeriodicTasks(ctx, logger);
   return {
     async close() {
+      await periodic.stop();
       await deadlines.close();
-      await maintenance.close();
       await connection.quit().catch(() => undefined);
     },
   };
