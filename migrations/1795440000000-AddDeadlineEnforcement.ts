@@ -19,7 +19,8 @@ export class AddDeadlineEnforcement1795440000000 implements MigrationInterface {
         ADD COLUMN paused_due_at timestamptz,
         ADD COLUMN deadline_version integer NOT NULL DEFAULT 0,
         ADD COLUMN deadline_warn_at timestamptz,
-        ADD COLUMN deadline_reescalate_at timestamptz`);
+        ADD COLUMN deadline_reescalate_at timestamptz,
+        ADD COLUMN breach_count integer NOT NULL DEFAULT 0`);
     await queryRunner.query(`UPDATE tickets SET response_clock_started_at = received_at`);
     await queryRunner.query(
       `ALTER TABLE tickets ALTER COLUMN response_clock_started_at SET NOT NULL`,
@@ -64,8 +65,10 @@ export class AddDeadlineEnforcement1795440000000 implements MigrationInterface {
         owner_id uuid NOT NULL REFERENCES agents (id),
         escalation_level integer NOT NULL DEFAULT 0
       )`);
+    // A promise (this kind of deadline, due at this instant) is enforced once, whatever happens
+    // to the deadline version in between (a pause and resume returns to the same due time).
     await queryRunner.query(
-      `CREATE UNIQUE INDEX deadline_actions_once ON deadline_actions (ticket_id, kind, deadline_version, step)`,
+      `CREATE UNIQUE INDEX deadline_actions_once ON deadline_actions (ticket_id, kind, due_at, step)`,
     );
     await queryRunner.query(
       `CREATE INDEX deadline_actions_owner_idx ON deadline_actions (owner_id, acted_at) WHERE step = 'breached'`,
@@ -81,6 +84,7 @@ export class AddDeadlineEnforcement1795440000000 implements MigrationInterface {
       ALTER TABLE tickets
         DROP COLUMN deadline_due_at,
         DROP COLUMN deadline_kind,
+        DROP COLUMN breach_count,
         DROP COLUMN deadline_reescalate_at,
         DROP COLUMN deadline_warn_at,
         DROP COLUMN deadline_version,

@@ -21,6 +21,11 @@ export async function runProcess(options: Omit<RuntimeOptions, 'clock'>): Promis
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),
   );
+  process.on('uncaughtException', (error) => {
+    // State is unknown after an uncaught exception: log it and let the supervisor restart us.
+    logger.fatal({ err: error }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
 
   let runtime;
   try {

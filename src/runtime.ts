@@ -10,7 +10,7 @@ import { createApp } from './http/app';
 import type { Logger } from './logger';
 import { ensureLinkSecret } from './system/link-secret';
 import { BullDeadlineQueue } from './worker/deadline-queue';
-import { createProducerConnection } from './worker/redis-connection';
+import { createProducerConnection, waitUntilReady } from './worker/redis-connection';
 import { startWorkers } from './worker/start-workers';
 
 export interface RuntimeOptions {
@@ -87,6 +87,13 @@ export async function startRuntime(
     );
   }
   if (options.worker) {
+    try {
+      await waitUntilReady(producer, 30_000);
+    } catch {
+      throw new Error(
+        `Redis at ${config.redisUrl} is not reachable: start Redis or set REDIS_URL.`,
+      );
+    }
     const workers = await startWorkers(ctx, config.redisUrl, config.queuePrefix, logger);
     logger.info('worker started');
     closers.push(() => workers.close());

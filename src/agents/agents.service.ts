@@ -118,7 +118,7 @@ export async function updateAgent(
     if (seen?.teamId && input.active === false) await lockTeamAssignment(manager, seen.teamId);
     const agent = await manager
       .getRepository(Agent)
-      .findOne({ where: { id: agentId }, lock: { mode: 'pessimistic_write' } });
+      .findOne({ where: { id: agentId }, lock: { mode: 'for_no_key_update' } });
     if (!agent || !canSee(actor, agent)) throw new NotFound(`No agent ${agentId}.`);
     assertMayUpdate(actor, agent, input);
 
@@ -162,7 +162,7 @@ async function moveOpenTicketsAway(
   const owned = await manager
     .getRepository(Ticket)
     .createQueryBuilder('t')
-    .setLock('pessimistic_write')
+    .setLock('for_no_key_update')
     .where(`t.owner_id = :id AND t.status IN ('open', 'waiting_on_customer')`, { id: agent.id })
     .orderBy('t.received_at', 'ASC')
     .getMany();

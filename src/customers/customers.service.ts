@@ -45,7 +45,7 @@ export async function updateCustomer(
     const repo = manager.getRepository(Customer);
     const customer = await repo.findOne({
       where: { id: customerId },
-      lock: { mode: 'pessimistic_write' },
+      lock: { mode: 'for_no_key_update' },
     });
     if (!customer) throw new NotFound(`No customer ${customerId}.`);
     Object.assign(customer, input);

@@ -37,3 +37,9 @@ export function pgConstraint(error: unknown): string | undefined {
 }
 
 export const UNIQUE_VIOLATION = '23505';
+
+/*
+ * Row locks are taken FOR NO KEY UPDATE, never FOR UPDATE: we never change key columns, and
+ * FOR UPDATE would also block the FOR KEY SHARE locks that inserting a child row (a timeline
+ * event, an ownership period) takes on its parent, turning ordinary writes into deadlocks.
+ */

@@ -2,9 +2,9 @@ import type { DeadlineKind } from './deadline-policy';
 import type { DeadlineStep } from './deadline-action.entity';
 
 /**
- * A scheduled enforcement step. The id is derived from (ticket, kind, deadline version, step),
- * so scheduling the same step twice yields one job, and a job for an old version finds the
- * ticket changed and does nothing.
+ * A scheduled enforcement step. The id is derived from (ticket, kind, deadline version, step,
+ * moment), so scheduling the same step twice yields one job, and a job for an old version finds
+ * the ticket changed and does nothing.
  */
 export interface DeadlineJob {
   id: string;
@@ -18,8 +18,9 @@ export interface DeadlineJob {
 /** Payloads carry ids only; the handler reloads the ticket. */
 export type DeadlineJobPayload = Omit<DeadlineJob, 'id' | 'runAt'>;
 
-export function deadlineJobId(job: DeadlineJobPayload): string {
-  return `deadline.${job.ticketId}.${job.kind}.v${job.version}.${job.step}`;
+/** Includes the moment, so moving a warning or re-escalation (policy change) schedules anew. */
+export function deadlineJobId(job: DeadlineJobPayload & { runAt: Date }): string {
+  return `deadline.${job.ticketId}.${job.kind}.v${job.version}.${job.step}.${job.runAt.getTime()}`;
 }
 
 /** The state of a ticket that decides which steps are still to come. */
@@ -51,7 +52,7 @@ export function planDeadlineJobs(deadline: EnforcedDeadline, now: Date): Deadlin
       version: deadline.version,
       step,
     };
-    jobs.push({ ...payload, id: deadlineJobId(payload), runAt });
+    jobs.push({ ...payload, id: deadlineJobId({ ...payload, runAt }), runAt });
   }
   return jobs;
 }

@@ -165,7 +165,9 @@ export function computeResumedNextUpdate(
   calendar: BusinessCalendar,
 ): NextUpdateBasis {
   const remaining = businessMinutesBetween(pausedAt, dueWhenPaused, calendar);
-  const dueAt = addBusinessMinutes(resumedAt, remaining, calendar);
+  // Paused when already late: it stays late (same due time), rather than becoming due "now".
+  const dueAt =
+    dueWhenPaused <= pausedAt ? dueWhenPaused : addBusinessMinutes(resumedAt, remaining, calendar);
   return {
     kind: 'next_update',
     dueAt: dueAt.toISOString(),

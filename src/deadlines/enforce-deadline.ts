@@ -38,7 +38,7 @@ export async function enforceDeadlineStep(
   return inTransaction(ctx.dataSource, async (manager) => {
     const ticket = await manager
       .getRepository(Ticket)
-      .findOne({ where: { id: job.ticketId }, lock: { mode: 'pessimistic_write' } });
+      .findOne({ where: { id: job.ticketId }, lock: { mode: 'for_no_key_update' } });
     const current = ticket ? currentDeadlineOf(ticket) : null;
     if (
       !ticket ||
@@ -97,8 +97,8 @@ class StepContext {
 
   async alreadyTaken(step: DeadlineStep): Promise<boolean> {
     const rows: unknown[] = await this.manager.query(
-      `SELECT 1 FROM deadline_actions WHERE ticket_id = $1 AND kind = $2 AND deadline_version = $3 AND step = $4`,
-      [this.ticket.id, this.kind, this.ticket.deadlineVersion, step],
+      `SELECT 1 FROM deadline_actions WHERE ticket_id = $1 AND kind = $2 AND due_at = $3 AND step = $4`,
+      [this.ticket.id, this.kind, this.dueAt, step],
     );
     return rows.length > 0;
   }
@@ -109,7 +109,7 @@ class StepContext {
       `INSERT INTO deadline_actions
          (ticket_id, team_id, kind, deadline_version, step, due_at, acted_at, owner_id, escalation_level)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (ticket_id, kind, deadline_version, step) DO NOTHING
+       ON CONFLICT (ticket_id, kind, due_at, step) DO NOTHING
        RETURNING id`,
       [
         this.ticket.id,
@@ -191,7 +191,12 @@ async function breachEffects(step: StepContext): Promise<void> {
   if (notified.length === 0) notified = await step.agents('admins');
   const minutesLate = Math.max(0, Math.round((now.getTime() - step.dueAt.getTime()) / 60_000));
 
-  await writeTicket(manager, ticket, { escalationLevel: Math.max(ticket.escalationLevel, 1) }, now);
+  await writeTicket(
+    manager,
+    ticket,
+    { escalationLevel: Math.max(ticket.escalationLevel, 1), breachCount: ticket.breachCount + 1 },
+    now,
+  );
   await recordEvent(manager, {
     ticketId: ticket.id,
     type: 'deadline_breached',

@@ -23,10 +23,11 @@ export async function explainDeadlines(ctx: ServiceContext, actor: Actor, idOrRe
     .getRepository(DeadlineAction)
     .find({ where: { ticketId: ticket.id }, order: { actedAt: 'ASC' } });
   const current = currentDeadlineOf(ticket);
-  const breachedNow = (kind: string) =>
+  // Breaches are recorded per promise: this kind of deadline at this due time.
+  const breachedNow = (kind: string, dueAt: Date | null) =>
+    dueAt !== null &&
     actions.some(
-      (a) =>
-        a.kind === kind && a.deadlineVersion === ticket.deadlineVersion && a.step === 'breached',
+      (a) => a.kind === kind && a.dueAt.getTime() === dueAt.getTime() && a.step === 'breached',
     );
 
   return {
@@ -57,12 +58,15 @@ export async function explainDeadlines(ctx: ServiceContext, actor: Actor, idOrRe
   };
 }
 
-function firstResponseItem(ticket: Ticket, breachedNow: (kind: string) => boolean) {
+function firstResponseItem(
+  ticket: Ticket,
+  breachedNow: (kind: string, dueAt: Date | null) => boolean,
+) {
   const basis: FirstResponseBasis | null = ticket.firstResponseBasis;
   let state: DeadlineState;
   if (ticket.firstRespondedAt) state = 'met';
   else if (ticket.status === 'resolved' || ticket.status === 'closed') state = 'cleared';
-  else state = breachedNow('first_response') ? 'breached' : 'pending';
+  else state = breachedNow('first_response', ticket.firstResponseDueAt) ? 'breached' : 'pending';
   const late =
     ticket.firstRespondedAt && ticket.firstResponseDueAt
       ? ticket.firstRespondedAt > ticket.firstResponseDueAt
@@ -83,7 +87,10 @@ function firstResponseItem(ticket: Ticket, breachedNow: (kind: string) => boolea
   };
 }
 
-function nextUpdateItem(ticket: Ticket, breachedNow: (kind: string) => boolean) {
+function nextUpdateItem(
+  ticket: Ticket,
+  breachedNow: (kind: string, dueAt: Date | null) => boolean,
+) {
   const basis: NextUpdateBasis | null = ticket.nextUpdateBasis;
   let state: DeadlineState;
   let explanation: string;
@@ -101,7 +108,7 @@ function nextUpdateItem(ticket: Ticket, breachedNow: (kind: string) => boolean) 
         ? ` (it was due ${ticket.pausedDueAt.toISOString()}; the remaining business time resumes with the customer's reply).`
         : '.');
   } else {
-    state = breachedNow('next_update') ? 'breached' : 'pending';
+    state = breachedNow('next_update', ticket.nextUpdateDueAt) ? 'breached' : 'pending';
     explanation =
       basis?.explanation ?? 'Due by the close of the next business day after the last update.';
   }

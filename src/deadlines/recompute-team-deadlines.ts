@@ -26,7 +26,7 @@ export async function recomputeTeamDeadlines(
   const tickets = await manager
     .getRepository(Ticket)
     .createQueryBuilder('t')
-    .setLock('pessimistic_write')
+    .setLock('for_no_key_update')
     .where(`t.team_id = :teamId AND t.status IN ('open', 'waiting_on_customer')`, {
       teamId: team.id,
     })
@@ -58,7 +58,7 @@ export async function recomputeTeamDeadlines(
         ticket,
         { firstResponseDueAt: new Date(basis.dueAt), firstResponseBasis: basis },
         now,
-        { recomputeMoments: true },
+        { rulesChanged: true, team },
       );
     } else if (ticket.status === 'open' && ticket.nextUpdateDueAt) {
       const basis = recomputeNextUpdate(ticket, calendar, now);
@@ -67,7 +67,7 @@ export async function recomputeTeamDeadlines(
         ticket,
         { nextUpdateDueAt: new Date(basis.dueAt), nextUpdateBasis: basis },
         now,
-        { recomputeMoments: true },
+        { rulesChanged: true, team },
       );
     }
     if (ticket.deadlineVersion !== before) changed.push(ticket);

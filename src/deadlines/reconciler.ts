@@ -48,7 +48,7 @@ export async function reconcileDeadlines(
               t.deadline_warn_at, t.deadline_reescalate_at,
               (SELECT array_agg(a.step) FROM deadline_actions a
                 WHERE a.ticket_id = t.id AND a.kind = t.deadline_kind
-                  AND a.deadline_version = t.deadline_version) AS done
+                  AND a.due_at = t.deadline_due_at) AS done
          FROM tickets t
         WHERE t.deadline_due_at IS NOT NULL AND t.id > $1
           AND ($2::timestamptz IS NULL

@@ -83,10 +83,10 @@ async function lockHandoff(
   if (!found) throw new NotFound(`No handoff ${handoffId}.`);
   const ticket = await manager
     .getRepository(Ticket)
-    .findOneOrFail({ where: { id: found.ticketId }, lock: { mode: 'pessimistic_write' } });
+    .findOneOrFail({ where: { id: found.ticketId }, lock: { mode: 'for_no_key_update' } });
   const handoff = await manager
     .getRepository(Handoff)
-    .findOneOrFail({ where: { id: handoffId }, lock: { mode: 'pessimistic_write' } });
+    .findOneOrFail({ where: { id: handoffId }, lock: { mode: 'for_no_key_update' } });
   return { handoff, ticket };
 }
 
@@ -222,7 +222,7 @@ export async function expireDueHandoffs(ctx: ServiceContext, batchSize = 200): P
       const due = await manager
         .getRepository(Handoff)
         .createQueryBuilder('h')
-        .setLock('pessimistic_write')
+        .setLock('for_no_key_update')
         .setOnLocked('skip_locked')
         .where(`h.status = 'pending' AND h.expires_at <= :now`, { now })
         .orderBy('h.expires_at', 'ASC')

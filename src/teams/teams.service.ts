@@ -2,7 +2,9 @@ import type { EntityManager } from 'typeorm';
 import { isAdmin, type Actor } from '../agents/actor';
 import type { ServiceContext } from '../context';
 import { inTransaction, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '../db/transaction';
+import { computeFirstResponse, enforcementMoments } from '../deadlines/deadline-policy';
 import { recomputeTeamDeadlines } from '../deadlines/recompute-team-deadlines';
+import { calendarOf } from './calendar-of';
 import { scheduleDeadlineJobs } from '../deadlines/deadline-sync';
 import type { Ticket } from '../tickets/ticket.entity';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
@@ -32,6 +34,25 @@ function mergeTiers(
     else if (rule !== undefined) merged[tier] = rule;
   }
   return merged;
+}
+
+/**
+ * The calendar maths scans at most about two years ahead; a policy whose business minutes cannot
+ * fit in that (a minute a week, a 100,000-minute re-escalation) would fail every ticket later.
+ */
+function assertPolicyFitsCalendar(team: Team, now: Date): void {
+  const calendar = calendarOf(team);
+  try {
+    for (const tier of ['standard', 'vip', 'high_value'] as const) {
+      const due = new Date(computeFirstResponse(now, calendar, team.policy, tier).dueAt);
+      enforcementMoments(due, calendar, team.policy);
+    }
+  } catch {
+    throw InvalidInput.field(
+      'policy',
+      'needs more business time than the opening hours give within two years; shorten the minutes or open longer',
+    );
+  }
 }
 
 function assertCutoffWithinHours(team: Pick<Team, 'sameDayCutoff' | 'businessHours'>): void {
@@ -64,6 +85,7 @@ export async function createTeam(
     policy: mergePolicy(DEFAULT_POLICY, input.policy),
   });
   assertCutoffWithinHours(team);
+  assertPolicyFitsCalendar(team, ctx.clock.now());
   try {
     return await ctx.dataSource.getRepository(Team).save(team);
   } catch (error) {
@@ -107,6 +129,7 @@ export async function updateTeam(
     if (input.sameDayCutoff !== undefined) team.sameDayCutoff = input.sameDayCutoff;
     team.policy = mergePolicy(team.policy, input.policy);
     assertCutoffWithinHours(team);
+    assertPolicyFitsCalendar(team, ctx.clock.now());
     let saved: Team;
     try {
       saved = await manager.getRepository(Team).save(team);
@@ -124,7 +147,7 @@ export async function updateTeam(
 async function lockTeam(manager: EntityManager, teamId: string): Promise<Team> {
   const team = await manager
     .getRepository(Team)
-    .findOne({ where: { id: teamId }, lock: { mode: 'pessimistic_write' } });
+    .findOne({ where: { id: teamId }, lock: { mode: 'for_no_key_update' } });
   if (!team) throw new NotFound(`No team ${teamId}.`);
   return team;
 }

@@ -47,7 +47,7 @@ export async function findReadableTicket(
   const ticket = where
     ? await manager.getRepository(Ticket).findOne({
         where,
-        ...(options.forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+        ...(options.forUpdate ? { lock: { mode: 'for_no_key_update' as const } } : {}),
       })
     : null;
   if (!ticket || !(await canReadTicket(manager, actor, ticket))) {

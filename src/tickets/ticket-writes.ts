@@ -22,6 +22,7 @@ type TicketChanges = Partial<
     | 'pausedDueAt'
     | 'lastPublicUpdateAt'
     | 'escalationLevel'
+    | 'breachCount'
     | 'resolvedAt'
     | 'resolution'
     | 'rootCauseSilo'
@@ -35,16 +36,15 @@ type TicketChanges = Partial<
 /**
  * Applies changes to a ticket the caller has locked, bumping its optimistic-lock version.
  * Every write to a ticket row goes through here, so this is also where a change of the current
- * deadline is noticed: it gets a new deadline version (old jobs go stale), fresh enforcement
- * moments and a reset escalation level.
+ * deadline is noticed: it gets a new deadline version (old jobs go stale) and fresh enforcement
+ * moments.
  */
 export async function writeTicket(
   manager: EntityManager,
   ticket: Ticket,
   changes: TicketChanges,
   at: Date,
-  /** Recompute warn/re-escalate moments even if the due time stays (the policy changed). */
-  options: { recomputeMoments?: boolean } = {},
+  options: WriteOptions = {},
 ): Promise<void> {
   const before = currentDeadlineOf(ticket);
   Object.assign(ticket, changes);
@@ -52,14 +52,24 @@ export async function writeTicket(
   const row: Partial<Ticket> = { ...changes };
 
   const moved = before?.kind !== after?.kind || before?.dueAt.getTime() !== after?.dueAt.getTime();
-  if (moved || (options.recomputeMoments && after)) {
-    const moments = after ? await momentsFor(manager, ticket.teamId, after.dueAt) : null;
+  if (moved || (options.rulesChanged && after)) {
+    const team =
+      options.team ?? (await manager.getRepository(Team).findOneByOrFail({ id: ticket.teamId }));
+    const moments = after ? enforcementMoments(after.dueAt, calendarOf(team), team.policy) : null;
     Object.assign(row, {
-      deadlineVersion: ticket.deadlineVersion + 1,
       deadlineWarnAt: moments?.warnAt ?? null,
       deadlineReescalateAt: moments?.reescalateAt ?? null,
-      escalationLevel: changes.escalationLevel ?? 0,
     });
+    if (moved) {
+      // A new promise: old jobs go stale; its escalation is whatever that promise already reached
+      // (a pause and resume can return to a due time that was breached before).
+      Object.assign(row, {
+        deadlineVersion: ticket.deadlineVersion + 1,
+        escalationLevel: after
+          ? await escalationReached(manager, ticket.id, after.kind, after.dueAt)
+          : 0,
+      });
+    }
   }
   Object.assign(ticket, row, { version: ticket.version + 1, updatedAt: at });
   await manager
@@ -67,9 +77,24 @@ export async function writeTicket(
     .update({ id: ticket.id }, { ...row, version: ticket.version, updatedAt: at });
 }
 
-async function momentsFor(manager: EntityManager, teamId: string, dueAt: Date) {
-  const team = await manager.getRepository(Team).findOneByOrFail({ id: teamId });
-  return enforcementMoments(dueAt, calendarOf(team), team.policy);
+export interface WriteOptions {
+  /** The ticket's team, when the caller has it (saves a query when deadlines move). */
+  team?: Team;
+  /** The team's calendar or policy changed: recompute the enforcement moments even if the due time stays. */
+  rulesChanged?: boolean;
+}
+
+async function escalationReached(
+  manager: EntityManager,
+  ticketId: string,
+  kind: string,
+  dueAt: Date,
+): Promise<number> {
+  const [row]: Array<{ level: number | null }> = await manager.query(
+    `SELECT max(escalation_level) AS level FROM deadline_actions WHERE ticket_id = $1 AND kind = $2 AND due_at = $3`,
+    [ticketId, kind, dueAt],
+  );
+  return row?.level ?? 0;
 }
 
 /** Moments for a brand-new ticket's first deadline (version 1). */

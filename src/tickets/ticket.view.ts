@@ -22,6 +22,7 @@ export function ticketView(ticket: Ticket) {
     nextUpdateDueAt: iso(ticket.nextUpdateDueAt),
     lastPublicUpdateAt: iso(ticket.lastPublicUpdateAt),
     escalationLevel: ticket.escalationLevel,
+    breachCount: ticket.breachCount,
     resolvedAt: iso(ticket.resolvedAt),
     resolution: ticket.resolution,
     rootCause: ticket.rootCauseSilo
@@ -40,17 +41,3 @@ export function ticketView(ticket: Ticket) {
 }
 
 export type TicketView = ReturnType<typeof ticketView>;
-
-/** Which deadline an active ticket is working towards now, if any. */
-export function currentDeadline(
-  ticket: Ticket,
-): { kind: 'first_response' | 'next_update'; dueAt: string } | null {
-  if (ticket.status !== 'open' && ticket.status !== 'waiting_on_customer') return null;
-  if (!ticket.firstRespondedAt && ticket.firstResponseDueAt) {
-    return { kind: 'first_response', dueAt: ticket.firstResponseDueAt.toISOString() };
-  }
-  if (ticket.status === 'open' && ticket.nextUpdateDueAt) {
-    return { kind: 'next_update', dueAt: ticket.nextUpdateDueAt.toISOString() };
-  }
-  return null;
-}

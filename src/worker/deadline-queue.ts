@@ -6,24 +6,51 @@ import { enforceDeadlineStep } from '../deadlines/enforce-deadline';
 import type { Logger } from '../logger';
 
 export const DEADLINE_QUEUE = 'deadlines';
+const SCHEDULE_TIMEOUT_MS = 2_000;
 
 const JOB_OPTIONS = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1_000 },
   removeOnComplete: true,
-  removeOnFail: { count: 5_000 },
+  // A failed job must not block its id: the reconciler re-adds the step, and the failure is logged.
+  removeOnFail: true,
 } as const;
 
 /** Schedules deadline steps as delayed BullMQ jobs whose ids make re-scheduling a no-op. */
 export class BullDeadlineQueue implements DeadlineJobQueue {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(
+    private readonly connection: Redis,
+    prefix: string,
+  ) {
     this.queue = new Queue(DEADLINE_QUEUE, { connection, prefix });
   }
 
+  /**
+   * Fails fast when Redis is not there (a request must never hang on scheduling: Postgres already
+   * holds the deadline and the reconciler schedules it later).
+   */
   async schedule(jobs: DeadlineJob[]): Promise<void> {
     if (jobs.length === 0) return;
+    if (this.connection.status !== 'ready') {
+      throw new Error(`Redis is ${this.connection.status}; deadline jobs left to the reconciler`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('scheduling deadline jobs timed out')),
+        SCHEDULE_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([this.add(jobs), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async add(jobs: DeadlineJob[]): Promise<void> {
     const now = Date.now();
     await this.queue.addBulk(
       jobs.map((job) => {

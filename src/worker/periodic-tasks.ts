@@ -7,40 +7,44 @@ import { expireDueHandoffs } from '../ownership/handoffs.service';
 export const RECONCILE_HORIZON_MS = 5 * 60_000;
 const PERIOD_MS = 60_000;
 
-interface PeriodicTask {
-  name: string;
-  run(ctx: ServiceContext): Promise<unknown>;
-}
-
-const TASKS: PeriodicTask[] = [
-  {
-    name: 'reconcile-deadlines',
-    run: (ctx) => reconcileDeadlines(ctx, { horizonMs: RECONCILE_HORIZON_MS }),
-  },
-  { name: 'expire-handoffs', run: async (ctx) => ({ expired: await expireDueHandoffs(ctx) }) },
-];
-
 export interface PeriodicTasks {
   /** Stops the timer and waits for a pass in progress to finish. */
   stop(): Promise<void>;
 }
 
 /**
- * Runs the safety-net tasks every minute in each worker process. Deliberately a process timer,
- * not a BullMQ repeatable job: a repeatable job lives in Redis, and the reconciler must keep
- * running after Redis loses its data. Every task is idempotent, so several workers may overlap.
+ * Runs the safety-net tasks every minute in each worker process: reconcile deadlines with the
+ * queue (a full pass until one has succeeded, then the steps due within the horizon) and expire
+ * lapsed handoff offers. Deliberately a process timer, not a BullMQ repeatable job: that would
+ * live in Redis, and the reconciler must keep running after Redis loses its data. Every task is
+ * idempotent, so several workers may overlap.
  */
 export function startPeriodicTasks(
   ctx: ServiceContext,
   logger: Logger,
-  periodMs = PERIOD_MS,
+  options: { fullReconcileDone: boolean; periodMs?: number },
 ): PeriodicTasks {
+  let fullReconcileDone = options.fullReconcileDone;
+  const tasks: Array<{ name: string; run: () => Promise<unknown> }> = [
+    {
+      name: 'reconcile-deadlines',
+      run: async () => {
+        const report = await reconcileDeadlines(
+          ctx,
+          fullReconcileDone ? { horizonMs: RECONCILE_HORIZON_MS } : {},
+        );
+        fullReconcileDone = true;
+        return report;
+      },
+    },
+    { name: 'expire-handoffs', run: async () => ({ expired: await expireDueHandoffs(ctx) }) },
+  ];
+
   let running: Promise<void> | undefined;
   const pass = async () => {
-    for (const task of TASKS) {
+    for (const task of tasks) {
       try {
-        const result = await task.run(ctx);
-        logger.debug({ task: task.name, result }, 'periodic task done');
+        logger.debug({ task: task.name, result: await task.run() }, 'periodic task done');
       } catch (error) {
         logger.error({ err: error, task: task.name }, 'periodic task failed; retrying next period');
       }
@@ -51,7 +55,7 @@ export function startPeriodicTasks(
     running = pass().finally(() => {
       running = undefined;
     });
-  }, periodMs);
+  }, options.periodMs ?? PERIOD_MS);
   timer.unref();
   return {
     async stop() {

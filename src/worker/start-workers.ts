@@ -31,9 +31,14 @@ export async function startWorkers(
     logger,
     options.deadlineConcurrency,
   );
-  const report = await reconcileDeadlines(ctx);
-  logger.info(report, 'deadlines reconciled on start');
-  const periodic = startPeriodicTasks(ctx, logger);
+  let fullReconcileDone = false;
+  try {
+    logger.info(await reconcileDeadlines(ctx), 'deadlines reconciled on start');
+    fullReconcileDone = true;
+  } catch (error) {
+    logger.error({ err: error }, 'reconciling deadlines on start failed; retrying every minute');
+  }
+  const periodic = startPeriodicTasks(ctx, logger, { fullReconcileDone });
   return {
     async close() {
       await periodic.stop();
