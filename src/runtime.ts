@@ -55,7 +55,9 @@ export async function startRuntime(
   // Producers (the API, and the worker's reconciler) schedule through a fail-fast connection.
   const producer = createProducerConnection(config.redisUrl);
   producer.on('error', (error) => logger.warn({ err: error }, 'redis (producer) connection error'));
-  const deadlineJobs = new BullDeadlineQueue(producer, config.queuePrefix);
+  const deadlineJobs = new BullDeadlineQueue(producer, config.queuePrefix, (error) =>
+    logger.debug({ err: error }, 'deadline queue error'),
+  );
   const ctx: ServiceContext = {
     dataSource,
     clock: options.clock ?? systemClock,

@@ -23,8 +23,12 @@ export class BullDeadlineQueue implements DeadlineJobQueue {
   constructor(
     private readonly connection: Redis,
     prefix: string,
+    onError: (error: Error) => void = () => undefined,
   ) {
     this.queue = new Queue(DEADLINE_QUEUE, { connection, prefix });
+    // An 'error' event without a listener would crash the process; connection errors are
+    // reported by the connection's own listener and scheduling failures by schedule().
+    this.queue.on('error', onError);
   }
 
   /**
