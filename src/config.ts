@@ -19,6 +19,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Hours a handoff offer stays open before it expires and the ticket stays with its owner. */
   handoffExpiryHours: number;
+  /** Hours after resolution before the satisfaction survey is sent. */
+  surveyDelayHours: number;
+  /** Port of the embedded development mailbox's SMTP listener (only when SMTP_URL is unset). */
+  devSmtpPort: number;
 }
 
 const urlWithProtocol = (protocols: string[]) =>
@@ -50,6 +54,8 @@ const environmentSchema = z.object({
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HANDOFF_EXPIRY_HOURS: z.coerce.number().positive().default(24),
+  SURVEY_DELAY_HOURS: z.coerce.number().min(0).default(24),
+  DEV_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
 });
 
 export class ConfigError extends Error {
@@ -82,5 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     linkSecret: e.LINK_SECRET,
     logLevel: e.LOG_LEVEL,
     handoffExpiryHours: e.HANDOFF_EXPIRY_HOURS,
+    surveyDelayHours: e.SURVEY_DELAY_HOURS,
+    devSmtpPort: e.DEV_SMTP_PORT,
   };
 }

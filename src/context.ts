@@ -13,5 +13,11 @@ export interface ServiceContext {
   settings: {
     /** Hours before an unanswered handoff offer expires. */
     handoffExpiryHours: number;
+    /** Hours after resolution before the satisfaction survey goes out. */
+    surveyDelayHours: number;
+    /** Signs customer status and survey links. */
+    linkSecret: string;
+    /** Base of links in emails, without a trailing slash. */
+    publicUrl: string;
   };
 }

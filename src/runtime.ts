@@ -50,7 +50,7 @@ export async function startRuntime(
       );
     }
   }
-  await ensureLinkSecret(dataSource, config.linkSecret);
+  const linkSecret = await ensureLinkSecret(dataSource, config.linkSecret);
 
   // Producers (the API, and the worker's reconciler) schedule through a fail-fast connection.
   const producer = createProducerConnection(config.redisUrl);
@@ -63,7 +63,12 @@ export async function startRuntime(
     clock: options.clock ?? systemClock,
     deadlineJobs,
     logger,
-    settings: { handoffExpiryHours: config.handoffExpiryHours },
+    settings: {
+      handoffExpiryHours: config.handoffExpiryHours,
+      surveyDelayHours: config.surveyDelayHours,
+      linkSecret,
+      publicUrl: config.publicUrl,
+    },
   };
 
   const closers: Array<() => Promise<void>> = [];

@@ -61,7 +61,12 @@ export async function createBenchEnvironment(
     clock: systemClock,
     deadlineJobs,
     logger: createLogger('warn'),
-    settings: { handoffExpiryHours: 24 },
+    settings: {
+      handoffExpiryHours: 24,
+      surveyDelayHours: 24,
+      linkSecret: randomBytes(32).toString('base64url'),
+      publicUrl: 'http://localhost:3000',
+    },
   };
   return {
     ctx,

@@ -36,6 +36,10 @@ export class Agent {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** Escalations arrive as one daily digest instead of one email each. */
+  @Column({ name: 'escalation_digest', type: 'boolean', default: false })
+  escalationDigest!: boolean;
+
   /** SHA-256 of the bearer token; the token itself is shown once and never stored. */
   @Column({ name: 'token_hash', type: 'text', select: false })
   tokenHash!: string;

@@ -2,6 +2,7 @@ import { Agent } from '../agents/agent.entity';
 import { Customer } from '../customers/customer.entity';
 import { DeadlineAction } from '../deadlines/deadline-action.entity';
 import { OutboxEmail } from '../notifications/outbox-email.entity';
+import { SatisfactionScore } from '../notifications/satisfaction-score.entity';
 import { Handoff } from '../ownership/handoff.entity';
 import { OwnershipPeriod } from '../ownership/ownership-period.entity';
 import { Setting } from '../system/setting.entity';
@@ -20,4 +21,5 @@ export const entities = [
   OutboxEmail,
   Setting,
   DeadlineAction,
+  SatisfactionScore,
 ];

@@ -9,6 +9,10 @@ import { deadlinesRoutes } from '../deadlines/deadlines.routes';
 import type { Logger } from '../logger';
 import { ownershipRoutes } from '../ownership/ownership.routes';
 import { healthRoutes } from '../system/health.routes';
+import { devMailboxRoutes } from '../system/dev-mailbox.routes';
+import type { DevMailbox } from '../notifications/dev-mailbox';
+import { customerPagesRoutes } from '../notifications/customer-pages.routes';
+import { inboundEmailRoutes } from '../notifications/inbound-email.routes';
 import { teamsRoutes } from '../teams/teams.routes';
 import { ticketsRoutes } from '../tickets/tickets.routes';
 import { errorHandler, sendProblem } from './problem';
@@ -18,6 +22,8 @@ export interface AppDependencies {
   ctx: ServiceContext;
   redis: Redis;
   logger: Logger;
+  /** Mounted at /dev/mailbox when OwnIt runs without SMTP_URL. */
+  devMailbox?: DevMailbox;
 }
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -37,7 +43,7 @@ function requireJsonBody(req: Request, res: Response, next: NextFunction): void 
   next();
 }
 
-export function createApp({ ctx, redis, logger }: AppDependencies) {
+export function createApp({ ctx, redis, logger, devMailbox }: AppDependencies) {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -56,8 +62,12 @@ export function createApp({ ctx, redis, logger }: AppDependencies) {
     }),
   );
   app.use(healthRoutes(ctx.dataSource, redis));
+  app.use(customerPagesRoutes(ctx));
+  if (devMailbox) app.use(devMailboxRoutes(devMailbox));
 
   const api = express.Router();
+  // Raw RFC 822 mail, not JSON: mounted before the JSON body handling, authenticates itself.
+  api.use(inboundEmailRoutes(ctx));
   api.use(requireJsonBody);
   api.use(
     express.json({ limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }),

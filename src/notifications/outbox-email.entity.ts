@@ -1,6 +1,20 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'ambiguous'] as const;
+/**
+ * pending → sending → sent; back to pending with a later next_attempt_at on a temporary failure;
+ * failed (permanent, or out of attempts); ambiguous (the server may have the message: never
+ * resent blindly); cancelled (no longer applies); held → digested (staff who chose a digest).
+ */
+export const OUTBOX_STATUSES = [
+  'pending',
+  'sending',
+  'sent',
+  'failed',
+  'ambiguous',
+  'cancelled',
+  'held',
+  'digested',
+] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 /**
@@ -55,4 +69,14 @@ export class OutboxEmail {
 
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
+
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimedAt!: Date | null;
+
+  /** The SMTP server's final answer, e.g. "250 2.0.0 queued as 1234". */
+  @Column({ name: 'smtp_response', type: 'text', nullable: true })
+  smtpResponse!: string | null;
+
+  @Column({ name: 'failed_at', type: 'timestamptz', nullable: true })
+  failedAt!: Date | null;
 }

@@ -29,6 +29,7 @@ export interface TestApp {
 export interface TestAppOptions {
   clock?: Clock;
   handoffExpiryHours?: number;
+  surveyDelayHours?: number;
   /**
    * A database and queue prefix of its own, for tests that run the worker: the worker acts on
    * every ticket it can see, so it must not see other test files' tickets.
@@ -64,7 +65,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock: options.clock ?? systemClock,
     deadlineJobs,
     logger,
-    settings: { handoffExpiryHours: options.handoffExpiryHours ?? 24 },
+    settings: {
+      handoffExpiryHours: options.handoffExpiryHours ?? 24,
+      surveyDelayHours: options.surveyDelayHours ?? 24,
+      linkSecret: 'test-link-secret-0123456789abcdef0123456789',
+      publicUrl: 'http://ownit.test',
+    },
   };
   const adminToken = generateToken();
   await ensureAdminWithToken(dataSource, adminToken);
