@@ -12,6 +12,9 @@ import { ensureLinkSecret } from './system/link-secret';
 import { BullDeadlineQueue } from './worker/deadline-queue';
 import { createProducerConnection, waitUntilReady } from './worker/redis-connection';
 import { startWorkers } from './worker/start-workers';
+import { DEFAULT_DELIVERY } from './notifications/deliver-outbox';
+import { startDevMailbox, type DevMailbox } from './notifications/dev-mailbox';
+import { createSmtpMailer } from './notifications/mailer';
 
 export interface RuntimeOptions {
   api: boolean;
@@ -72,9 +75,19 @@ export async function startRuntime(
   };
 
   const closers: Array<() => Promise<void>> = [];
+  // Without SMTP_URL, mail goes to the embedded development mailbox (served by the API process).
+  let devMailbox: DevMailbox | undefined;
+  if (!config.smtpUrl && options.api) {
+    devMailbox = await startDevMailbox(config.devSmtpPort);
+    logger.info(
+      `no SMTP_URL: emails go to the development mailbox at ${config.publicUrl}/dev/mailbox`,
+    );
+  }
+  const smtpUrl = config.smtpUrl ?? devMailbox?.smtpUrl ?? `smtp://127.0.0.1:${config.devSmtpPort}`;
+
   let server: Server | undefined;
   if (options.api) {
-    const app = createApp({ ctx, redis: producer, logger });
+    const app = createApp({ ctx, redis: producer, logger, devMailbox });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, () => resolve(listening));
       listening.once('error', reject);
@@ -101,9 +114,17 @@ export async function startRuntime(
         `Redis at ${config.redisUrl} is not reachable: start Redis or set REDIS_URL.`,
       );
     }
-    const workers = await startWorkers(ctx, config.redisUrl, config.queuePrefix, logger);
+    const mailer = createSmtpMailer(smtpUrl);
+    const workers = await startWorkers(ctx, config.redisUrl, config.queuePrefix, logger, {
+      mail: { mailer, settings: { ...DEFAULT_DELIVERY, mailFrom: config.mailFrom } },
+    });
     logger.info('worker started');
     closers.push(() => workers.close());
+    closers.push(async () => mailer.close());
+  }
+  if (devMailbox) {
+    const mailbox = devMailbox;
+    closers.push(() => mailbox.close());
   }
   closers.push(() => deadlineJobs.close());
   closers.push(async () => void (await producer.quit().catch(() => undefined)));

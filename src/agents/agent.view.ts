@@ -10,6 +10,7 @@ export function agentView(agent: Agent) {
     capacity: agent.capacity,
     away: agent.away,
     active: agent.active,
+    escalationDigest: agent.escalationDigest,
     createdAt: agent.createdAt.toISOString(),
     updatedAt: agent.updatedAt.toISOString(),
   };

@@ -19,6 +19,7 @@ export const updateAgentInput = z.strictObject({
   away: z.boolean().optional(),
   active: z.boolean().optional(),
   capacity: capacity.optional(),
+  escalationDigest: z.boolean().optional(),
 });
 export type UpdateAgentInput = z.output<typeof updateAgentInput>;
 

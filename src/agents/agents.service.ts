@@ -127,6 +127,7 @@ export async function updateAgent(
     if (input.away !== undefined) agent.away = input.away;
     if (input.capacity !== undefined) agent.capacity = input.capacity;
     if (input.active !== undefined) agent.active = input.active;
+    if (input.escalationDigest !== undefined) agent.escalationDigest = input.escalationDigest;
     await manager.getRepository(Agent).save(agent);
 
     if (deactivating) await moveOpenTicketsAway(manager, ctx.clock.now(), agent, actor);
@@ -136,7 +137,7 @@ export async function updateAgent(
 
 function assertMayUpdate(actor: Actor, agent: Agent, input: UpdateAgentInput): void {
   if (isAdmin(actor)) return;
-  const onlyAway = Object.keys(input).every((key) => key === 'away');
+  const onlyAway = Object.keys(input).every((key) => key === 'away' || key === 'escalationDigest');
   if (actor.id === agent.id && onlyAway) return;
   const supervisorFields = Object.keys(input).every((key) => key === 'away' || key === 'capacity');
   if (

@@ -218,6 +218,7 @@ async function breachEffects(step: StepContext): Promise<void> {
       toAddress: agent.email,
       ticketId: ticket.id,
       agentId: agent.id,
+      holdForDigest: agent.escalationDigest,
       payload: step.staffPayload({
         level: 1,
         agentName: agent.name,
@@ -281,6 +282,7 @@ async function reescalateEffects(step: StepContext): Promise<void> {
       toAddress: admin.email,
       ticketId: ticket.id,
       agentId: admin.id,
+      holdForDigest: admin.escalationDigest,
       payload: step.staffPayload({
         level: MAX_ESCALATION_LEVEL,
         agentName: admin.name,

@@ -43,7 +43,9 @@ export async function claimDueEmails(ctx: ServiceContext, limit: number): Promis
       RETURNING id`,
     [now, limit],
   );
-  const ids = (Array.isArray(rows) && Array.isArray(rows[0]) ? rows[0] : rows) as Array<{ id: string }>;
+  const ids = (Array.isArray(rows) && Array.isArray(rows[0]) ? rows[0] : rows) as Array<{
+    id: string;
+  }>;
   if (ids.length === 0) return [];
   return ctx.dataSource
     .getRepository(OutboxEmail)
@@ -54,7 +56,10 @@ export async function claimDueEmails(ctx: ServiceContext, limit: number): Promis
 }
 
 /** Releases claims whose worker died before recording an outcome. */
-export async function releaseStaleClaims(ctx: ServiceContext, staleClaimMs: number): Promise<number> {
+export async function releaseStaleClaims(
+  ctx: ServiceContext,
+  staleClaimMs: number,
+): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - staleClaimMs);
   const result: unknown = await ctx.dataSource.query(
     `UPDATE outbox_emails SET status = 'pending', next_attempt_at = $2
@@ -98,7 +103,12 @@ export async function deliverEmail(
         type: 'email_sent',
         at: ctx.clock.now(),
         actorId: null,
-        data: { emailId: email.id, template: email.template, to: email.toAddress, messageId: outgoing.messageId },
+        data: {
+          emailId: email.id,
+          template: email.template,
+          to: email.toAddress,
+          messageId: outgoing.messageId,
+        },
       });
     }
     return 'sent';
@@ -154,12 +164,19 @@ function compose(ctx: ServiceContext, email: OutboxEmail, mailFrom: string): Out
       outgoing.inReplyTo = root;
       outgoing.references = [root];
     }
-    outgoing.replyTo = replyAddress(mailFrom, signTicketToken(ctx.settings.linkSecret, 'reply', email.ticketId!));
+    outgoing.replyTo = replyAddress(
+      mailFrom,
+      signTicketToken(ctx.settings.linkSecret, 'reply', email.ticketId!),
+    );
   }
   return outgoing;
 }
 
-async function finish(ctx: ServiceContext, email: OutboxEmail, columns: Record<string, unknown>): Promise<void> {
+async function finish(
+  ctx: ServiceContext,
+  email: OutboxEmail,
+  columns: Record<string, unknown>,
+): Promise<void> {
   const names = Object.keys(columns);
   const assignments = names.map((name, i) => `${name} = $${i + 2}`).join(', ');
   // Only the claim holder writes the outcome (a released, re-claimed row belongs to someone else).
@@ -194,7 +211,13 @@ export async function drainOutbox(
   settings: DeliverySettings,
   options: { batchSize?: number; parallel?: number } = {},
 ): Promise<Record<DeliveryOutcome, number>> {
-  const counts: Record<DeliveryOutcome, number> = { sent: 0, retry: 0, failed: 0, ambiguous: 0, cancelled: 0 };
+  const counts: Record<DeliveryOutcome, number> = {
+    sent: 0,
+    retry: 0,
+    failed: 0,
+    ambiguous: 0,
+    cancelled: 0,
+  };
   for (;;) {
     const batch = await claimDueEmails(ctx, options.batchSize ?? 50);
     if (batch.length === 0) return counts;

@@ -40,7 +40,9 @@ export async function startDevMailbox(port: number): Promise<DevMailbox> {
             id: nextId++,
             receivedAt: new Date().toISOString(),
             from: mail.from?.text ?? '',
-            to: Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? ''),
+            to: Array.isArray(mail.to)
+              ? mail.to.map((a) => a.text).join(', ')
+              : (mail.to?.text ?? ''),
             subject: mail.subject ?? '',
             messageId: mail.messageId ?? '',
             inReplyTo: mail.inReplyTo ?? '',

@@ -32,7 +32,11 @@ export function languageOf(locale: unknown): Language {
 /** No line breaks or control characters in headers; bounded length. */
 export function headerSafe(value: string): string {
   // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return value
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
 }
 
 export function escapeHtml(value: string): string {
@@ -46,7 +50,11 @@ export function escapeHtml(value: string): string {
 
 const str = (payload: Payload, key: string): string => {
   const value = payload[key];
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+  return typeof value === 'string'
+    ? value
+    : value === undefined || value === null
+      ? ''
+      : String(value);
 };
 
 function when(payload: Payload, key: string, language: Language): string {
@@ -55,7 +63,9 @@ function when(payload: Payload, key: string, language: Language): string {
   const zone = str(payload, 'timezone') || 'UTC';
   return DateTime.fromISO(iso, { zone })
     .setLocale(language === 'de' ? 'de-DE' : 'en-GB')
-    .toFormat(language === 'de' ? "cccc, d. LLLL, HH:mm 'Uhr' (ZZZZ)" : 'cccc d LLLL, HH:mm (ZZZZ)');
+    .toFormat(
+      language === 'de' ? "cccc, d. LLLL, HH:mm 'Uhr' (ZZZZ)" : 'cccc d LLLL, HH:mm (ZZZZ)',
+    );
 }
 
 const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
@@ -104,7 +114,9 @@ const customerTemplates: Record<string, CustomerTemplate> = {
           paragraphs: [
             T.de.hello(p),
             str(p, 'body'),
-            str(p, 'nextUpdateDueAt') ? `Das nächste Update erhalten Sie bis ${when(p, 'nextUpdateDueAt', l)}.` : '',
+            str(p, 'nextUpdateDueAt')
+              ? `Das nächste Update erhalten Sie bis ${when(p, 'nextUpdateDueAt', l)}.`
+              : '',
             `— ${str(p, 'ownerName')}`,
           ],
         }
@@ -113,7 +125,9 @@ const customerTemplates: Record<string, CustomerTemplate> = {
           paragraphs: [
             T.en.hello(p),
             str(p, 'body'),
-            str(p, 'nextUpdateDueAt') ? `You will get the next update by ${when(p, 'nextUpdateDueAt', l)}.` : '',
+            str(p, 'nextUpdateDueAt')
+              ? `You will get the next update by ${when(p, 'nextUpdateDueAt', l)}.`
+              : '',
             `— ${str(p, 'ownerName')}`,
           ],
         },
@@ -158,19 +172,28 @@ const customerTemplates: Record<string, CustomerTemplate> = {
   satisfaction_survey: (p, l, links) => {
     const scores = [1, 2, 3, 4, 5];
     const htmlExtra = `<p>${scores
-      .map((n) => `<a href="${escapeHtml(links.surveyUrl(n))}" style="padding:6px 10px;border:1px solid #888;margin-right:4px;text-decoration:none">${n}</a>`)
+      .map(
+        (n) =>
+          `<a href="${escapeHtml(links.surveyUrl(n))}" style="padding:6px 10px;border:1px solid #888;margin-right:4px;text-decoration:none">${n}</a>`,
+      )
       .join('')}</p>`;
     const textExtra = scores.map((n) => `${n}: ${links.surveyUrl(n)}`).join('\n');
     return l === 'de'
       ? {
           subject: `Wie war unser Service? ${T.de.ref(p)}`,
-          paragraphs: [T.de.hello(p), `Wie zufrieden sind Sie mit der Lösung durch ${firstName(str(p, 'ownerName'))}? Ein Klick genügt (1 = gar nicht, 5 = sehr).`],
+          paragraphs: [
+            T.de.hello(p),
+            `Wie zufrieden sind Sie mit der Lösung durch ${firstName(str(p, 'ownerName'))}? Ein Klick genügt (1 = gar nicht, 5 = sehr).`,
+          ],
           htmlExtra,
           textExtra,
         }
       : {
           subject: `How did we do? ${T.en.ref(p)}`,
-          paragraphs: [T.en.hello(p), `How happy are you with how ${firstName(str(p, 'ownerName'))} resolved your request? One click is enough (1 = not at all, 5 = very).`],
+          paragraphs: [
+            T.en.hello(p),
+            `How happy are you with how ${firstName(str(p, 'ownerName'))} resolved your request? One click is enough (1 = not at all, 5 = very).`,
+          ],
           htmlExtra,
           textExtra,
         };
@@ -194,7 +217,10 @@ const staffTemplates: Record<string, StaffTemplate> = {
   }),
   handoff_offered: (p) => ({
     subject: `Handoff offered: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
-    paragraphs: [`${str(p, 'fromName')} offers you ${str(p, 'ticketRef')}: "${str(p, 'note')}".`, 'It stays theirs until you accept.'],
+    paragraphs: [
+      `${str(p, 'fromName')} offers you ${str(p, 'ticketRef')}: "${str(p, 'note')}".`,
+      'It stays theirs until you accept.',
+    ],
   }),
   handoff_accepted: (p) => ({
     subject: `Handoff accepted: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
@@ -213,7 +239,10 @@ const staffTemplates: Record<string, StaffTemplate> = {
       subject: `Daily escalation digest: ${items.length} overdue`,
       paragraphs: [
         `${str(p, 'agentName')}, these tickets were escalated to you:`,
-        ...items.map((i) => `[${str(i, 'ticketRef')}] ${str(i, 'subject')}: owner ${str(i, 'ownerName')}, due ${str(i, 'dueAtLocal')}, level ${str(i, 'level')}`),
+        ...items.map(
+          (i) =>
+            `[${str(i, 'ticketRef')}] ${str(i, 'subject')}: owner ${str(i, 'ownerName')}, due ${str(i, 'dueAtLocal')}, level ${str(i, 'level')}`,
+        ),
       ],
     };
   },
@@ -227,7 +256,11 @@ export function isKnownTemplate(template: string): boolean {
   return template in customerTemplates || template in staffTemplates;
 }
 
-export function renderEmail(template: string, payload: Payload, links: TicketLinks | null): RenderedEmail {
+export function renderEmail(
+  template: string,
+  payload: Payload,
+  links: TicketLinks | null,
+): RenderedEmail {
   const customer = customerTemplates[template];
   const staff = staffTemplates[template];
   if (!customer && !staff) throw new Error(`unknown email template ${template}`);

@@ -52,7 +52,10 @@ export function classifySendError(error: unknown): { kind: SendFailureKind; reas
   return { kind: 'retry', reason };
 }
 
-export function createSmtpMailer(smtpUrl: string, options: { socketTimeoutMs?: number } = {}): Mailer {
+export function createSmtpMailer(
+  smtpUrl: string,
+  options: { socketTimeoutMs?: number } = {},
+): Mailer {
   const url = new URL(smtpUrl);
   const transport = nodemailer.createTransport({
     pool: true,

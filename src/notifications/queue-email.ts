@@ -12,6 +12,10 @@ export interface EmailToQueue {
   payload: Record<string, unknown>;
   at: Date;
   actorId?: string | null;
+  /** Send no earlier than this (e.g. the survey, a day after resolution). Default: now. */
+  sendAt?: Date;
+  /** Hold for the recipient's daily digest instead of sending on its own. */
+  holdForDigest?: boolean;
 }
 
 /**
@@ -21,8 +25,8 @@ export interface EmailToQueue {
 export async function queueEmail(manager: EntityManager, email: EmailToQueue): Promise<boolean> {
   const inserted: Array<{ id: string }> = await manager.query(
     `INSERT INTO outbox_emails
-       (key, template, to_address, ticket_id, customer_id, agent_id, payload, next_attempt_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+       (key, template, to_address, ticket_id, customer_id, agent_id, payload, next_attempt_at, created_at, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (key) DO NOTHING
      RETURNING id`,
     [
@@ -33,7 +37,9 @@ export async function queueEmail(manager: EntityManager, email: EmailToQueue): P
       email.customerId ?? null,
       email.agentId ?? null,
       JSON.stringify(email.payload),
+      email.sendAt ?? email.at,
       email.at,
+      email.holdForDigest ? 'held' : 'pending',
     ],
   );
   const row = inserted[0];

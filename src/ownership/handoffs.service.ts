@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../agents/actor';
+import { Agent } from '../agents/agent.entity';
+import { queueEmail } from '../notifications/queue-email';
 import type { ServiceContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
@@ -67,7 +69,42 @@ export async function offerHandoff(
       actorId: actor.id,
       data: { handoffId: handoff.id, toAgentId: handoff.toAgentId, note: handoff.note },
     });
+    await notifyHandoff(manager, handoff, ticket, 'handoff_offered', now);
     return handoff;
+  });
+}
+
+/** Staff email for each step of a handoff: the target hears of the offer, the owner of the answer. */
+async function notifyHandoff(
+  manager: EntityManager,
+  handoff: Handoff,
+  ticket: Ticket,
+  template: 'handoff_offered' | 'handoff_accepted' | 'handoff_declined',
+  at: Date,
+): Promise<void> {
+  const agents = await manager
+    .getRepository(Agent)
+    .createQueryBuilder('a')
+    .where('a.id IN (:...ids)', { ids: [handoff.fromAgentId, handoff.toAgentId] })
+    .getMany();
+  const from = agents.find((a) => a.id === handoff.fromAgentId);
+  const to = agents.find((a) => a.id === handoff.toAgentId);
+  const recipient = template === 'handoff_offered' ? to : from;
+  if (!recipient || !from || !to) return;
+  await queueEmail(manager, {
+    key: `handoff:${handoff.id}:${template}`,
+    template,
+    toAddress: recipient.email,
+    ticketId: ticket.id,
+    agentId: recipient.id,
+    payload: {
+      ticketRef: ticket.ref,
+      subject: ticket.subject,
+      fromName: from.name,
+      toName: to.name,
+      note: template === 'handoff_offered' ? handoff.note : (handoff.responseNote ?? ''),
+    },
+    at,
   });
 }
 
@@ -134,6 +171,13 @@ async function answerHandoff(
       actorId: actor.id,
       data: { handoffId: handoff.id, fromAgentId: handoff.fromAgentId, note: input.note ?? null },
     });
+    await notifyHandoff(
+      manager,
+      handoff,
+      ticket,
+      answer === 'accepted' ? 'handoff_accepted' : 'handoff_declined',
+      now,
+    );
     if (answer === 'accepted') {
       await requireEligibleOwner(manager, ticket, actor.id, 'toAgentId', { allowAway: true });
       await changeOwner(manager, ticket, {

@@ -17,7 +17,7 @@ import { chooseAutoOwner } from '../ownership/assign-owner';
 import { cancelPendingHandoffs, changeOwner } from '../ownership/change-owner';
 import { calendarOf } from '../teams/calendar-of';
 import { recordEvent } from '../timeline/record-event';
-import type { TimelineEvent } from '../timeline/timeline-event.entity';
+import { TimelineEvent } from '../timeline/timeline-event.entity';
 import { withLockedTicket, type LockedTicketScope } from './locked-ticket';
 import { assertOwner, assertOwnerOrSupervisor } from './ticket-access';
 import { ACTIVE_STATUSES, type Ticket } from './ticket.entity';
@@ -207,6 +207,19 @@ function statusChanged(
   });
 }
 
+function findCustomerMessage(
+  manager: EntityManager,
+  ticketId: string,
+  messageId: string,
+): Promise<TimelineEvent | null> {
+  return manager
+    .getRepository(TimelineEvent)
+    .createQueryBuilder('e')
+    .where(`e.ticket_id = :ticketId AND e.type = 'customer_message'`, { ticketId })
+    .andWhere(`e.data->>'messageId' = :messageId`, { messageId })
+    .getOne();
+}
+
 /**
  * A message from the customer (a call logged, an email received). It resumes a paused clock and
  * reopens a resolved ticket; either way the customer is owed an answer the same business day.
@@ -220,16 +233,25 @@ export async function logCustomerMessage(
 ): Promise<PostedUpdate> {
   return withLockedTicket(ctx, actor, ticketId, ifMatch, async (scope) => {
     const { manager, ticket, now, team } = scope;
+    // An email gateway retrying the same message must not record it twice (checked under the lock).
+    const earlier = input.messageId
+      ? await findCustomerMessage(manager, ticket.id, input.messageId)
+      : null;
+    if (earlier) return { event: earlier, ticket };
     const event = await recordEvent(manager, {
       ticketId: ticket.id,
       type: 'customer_message',
       at: now,
       actorId: actor.id,
-      data: { body: input.body, ...(input.channel ? { channel: input.channel } : {}) },
+      data: {
+        body: input.body,
+        ...(input.channel ? { channel: input.channel } : {}),
+        ...(input.messageId ? { messageId: input.messageId } : {}),
+      },
     });
     const calendar = calendarOf(await team());
     if (!isActive(ticket)) {
-      await reopenLocked(scope, actor, 'customer wrote again');
+      await reopenLocked(scope, actor.id, 'customer wrote again');
       return { event, ticket };
     }
     const changes: Parameters<typeof writeTicket>[2] = {};
@@ -310,6 +332,24 @@ export async function resolveTicket(
       at: now,
       actorId: actor.id,
     });
+    // The survey goes out a while later, if the ticket is still resolved then (checked at send time).
+    await queueEmail(manager, {
+      key: `ticket:${ticket.id}:survey:${ticket.version}`,
+      template: 'satisfaction_survey',
+      toAddress: customer.email,
+      ticketId: ticket.id,
+      customerId: customer.id,
+      payload: {
+        ticketRef: ticket.ref,
+        subject: ticket.subject,
+        customerName: customer.name,
+        locale: customer.locale,
+        ownerName: await agentName(manager, ticket.ownerId),
+      },
+      at: now,
+      sendAt: new Date(now.getTime() + ctx.settings.surveyDelayHours * 3_600_000),
+      actorId: actor.id,
+    });
     return ticket;
   });
 }
@@ -327,14 +367,18 @@ export async function reopenTicket(
       throw new Forbidden('Integrations log customer messages instead.');
     assertOwnerOrSupervisor(actor, scope.ticket, 'reopen it');
     if (isActive(scope.ticket)) throw new Conflict(`Ticket ${scope.ticket.ref} is already open.`);
-    await reopenLocked(scope, actor, input.reason);
+    await reopenLocked(scope, actor.id, input.reason);
     return scope.ticket;
   });
 }
 
-async function reopenLocked(
+/**
+ * Reopens a ticket the caller has locked: it owes a new first response. `actorId` is null when
+ * no agent acted (a customer's low satisfaction score).
+ */
+export async function reopenLocked(
   { manager, ticket, now, team }: LockedTicketScope,
-  actor: Actor,
+  actorId: string | null,
   reason: string,
 ): Promise<void> {
   const from = ticket.status;
@@ -375,7 +419,7 @@ async function reopenLocked(
     ticketId: ticket.id,
     type: 'reopened',
     at: now,
-    actorId: actor.id,
+    actorId,
     data: { from, reason, firstResponseDueAt: ticket.firstResponseDueAt?.toISOString() ?? null },
   });
   // An owner who has left cannot keep a live concern: it goes to whoever the rule picks.
@@ -385,7 +429,7 @@ async function reopenLocked(
     await changeOwner(manager, ticket, {
       toAgentId: choice.agentId,
       reason: 'reopened',
-      actorId: actor.id,
+      actorId,
       at: now,
       note: `previous owner ${owner.name} is no longer active`,
     });

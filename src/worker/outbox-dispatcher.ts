@@ -1,6 +1,10 @@
 import type { ServiceContext } from '../context';
 import type { Logger } from '../logger';
-import { drainOutbox, releaseStaleClaims, type DeliverySettings } from '../notifications/deliver-outbox';
+import {
+  drainOutbox,
+  releaseStaleClaims,
+  type DeliverySettings,
+} from '../notifications/deliver-outbox';
 import type { Mailer } from '../notifications/mailer';
 
 export interface OutboxDispatcher {
@@ -39,7 +43,9 @@ export function startOutboxDispatcher(
           if (released) logger.warn({ released }, 'released email claims of a worker that died');
           lastRelease = Date.now();
         }
-        const counts = await drainOutbox(ctx, mailer, settings, { parallel: options.parallel ?? 5 });
+        const counts = await drainOutbox(ctx, mailer, settings, {
+          parallel: options.parallel ?? 5,
+        });
         if (counts.sent + counts.failed + counts.ambiguous + counts.retry > 0) {
           logger.debug(counts, 'outbox drained');
         }

@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../context';
 import { reconcileDeadlines } from '../deadlines/reconciler';
 import type { Logger } from '../logger';
+import { sendDueDigests } from '../notifications/escalation-digest';
 import { expireDueHandoffs } from '../ownership/handoffs.service';
 
 /** How far ahead the periodic reconciler makes sure jobs exist (a bit more than its period). */
@@ -38,6 +39,7 @@ export function startPeriodicTasks(
       },
     },
     { name: 'expire-handoffs', run: async () => ({ expired: await expireDueHandoffs(ctx) }) },
+    { name: 'escalation-digests', run: async () => ({ digests: await sendDueDigests(ctx) }) },
   ];
 
   let running: Promise<void> | undefined;

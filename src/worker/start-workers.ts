@@ -2,6 +2,9 @@ import type { ServiceContext } from '../context';
 import { reconcileDeadlines } from '../deadlines/reconciler';
 import type { Logger } from '../logger';
 import { startDeadlineWorker } from './deadline-queue';
+import type { DeliverySettings } from '../notifications/deliver-outbox';
+import type { Mailer } from '../notifications/mailer';
+import { startOutboxDispatcher } from './outbox-dispatcher';
 import { startPeriodicTasks } from './periodic-tasks';
 import { createWorkerConnection } from './redis-connection';
 
@@ -20,7 +23,11 @@ export async function startWorkers(
   redisUrl: string,
   prefix: string,
   logger: Logger,
-  options: { deadlineConcurrency?: number } = {},
+  options: {
+    deadlineConcurrency?: number;
+    /** Where outbox emails go; without it the worker sends no email (some tests). */
+    mail?: { mailer: Mailer; settings: DeliverySettings };
+  } = {},
 ): Promise<RunningWorkers> {
   const connection = createWorkerConnection(redisUrl);
   connection.on('error', (error) => logger.warn({ err: error }, 'redis (worker) connection error'));
@@ -39,9 +46,13 @@ export async function startWorkers(
     logger.error({ err: error }, 'reconciling deadlines on start failed; retrying every minute');
   }
   const periodic = startPeriodicTasks(ctx, logger, { fullReconcileDone });
+  const outbox = options.mail
+    ? startOutboxDispatcher(ctx, options.mail.mailer, options.mail.settings, logger)
+    : undefined;
   return {
     async close() {
       await periodic.stop();
+      await outbox?.stop();
       await deadlines.close();
       await connection.quit().catch(() => undefined);
     },

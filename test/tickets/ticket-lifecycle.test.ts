@@ -43,7 +43,7 @@ function emailsAfterAcknowledgement(
 ): Promise<Array<{ template: string; to_address: string }>> {
   return app.dataSource.query(
     `SELECT template, to_address FROM outbox_emails
-      WHERE ticket_id = $1 AND template <> 'ticket_acknowledgement' ORDER BY created_at`,
+      WHERE ticket_id = $1 AND template <> 'ticket_acknowledgement' ORDER BY created_at, next_attempt_at`,
     [ticketId],
   );
 }
@@ -127,6 +127,7 @@ describe('POST /tickets/:id/updates', () => {
     expect(res.status).toBe(409);
     expect((await emailsAfterAcknowledgement(ticket.id)).map((row) => row.template)).toEqual([
       'ticket_resolved',
+      'satisfaction_survey',
     ]);
   });
 });
@@ -236,7 +237,15 @@ describe('POST /tickets/:id/resolve', () => {
     });
     expect(await timelineTypes(rep.token, ticket.id)).toContain('resolved');
     const templates = (await emailsAfterAcknowledgement(ticket.id)).map((row) => row.template);
-    expect(templates).toEqual(['public_update', 'ticket_resolved']);
+    expect(templates).toEqual(['public_update', 'ticket_resolved', 'satisfaction_survey']);
+    const [survey] = await app.dataSource.query(
+      `SELECT next_attempt_at FROM outbox_emails WHERE ticket_id = $1 AND template = 'satisfaction_survey'`,
+      [ticket.id],
+    );
+    // The survey waits a day (surveyDelayHours) after the resolution.
+    expect(survey.next_attempt_at.getTime() - new Date(res.body.resolvedAt).getTime()).toBe(
+      24 * 3_600_000,
+    );
     const [resolved] = await app.dataSource.query(
       `SELECT to_address FROM outbox_emails WHERE ticket_id = $1 AND template = 'ticket_resolved'`,
       [ticket.id],
@@ -275,6 +284,7 @@ describe('POST /tickets/:id/resolve', () => {
     expect(again.headers['content-type']).toMatch(/application\/problem\+json/);
     expect((await emailsAfterAcknowledgement(ticket.id)).map((row) => row.template)).toEqual([
       'ticket_resolved',
+      'satisfaction_survey',
     ]);
   });
 });
