@@ -26,6 +26,8 @@ export const TIMELINE_EVENT_TYPES = [
   'promise_broken',
   'consult_asked',
   'consult_answered',
+  'satisfaction_scored',
+  'recovery_follow_up',
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
 

@@ -1,0 +1,94 @@
+/**
+ * Benchmark: drain 10,000 outbox rows to a local SMTP sink through the real delivery path
+ * (claim with SKIP LOCKED, render, send over one pooled nodemailer transport, mark sent).
+ * Reports emails per second. Run: npm run bench:email [-- --emails 10000 --parallel 10]
+ */
+import { SMTPServer } from 'smtp-server';
+import { DEFAULT_DELIVERY, drainOutbox } from '../src/notifications/deliver-outbox';
+import { createSmtpMailer } from '../src/notifications/mailer';
+import { bar, createBenchEnvironment, progress, seedTeam } from './bench/bench-environment';
+
+function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const emails = argument('emails', 10_000);
+  const parallel = argument('parallel', 10);
+  const env = await createBenchEnvironment('email', parallel + 4);
+  let received = 0;
+  const sink = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('end', () => {
+        received += 1;
+        callback(null, 'queued');
+      });
+      stream.resume();
+    },
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', () => resolve()));
+  const address = sink.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const mailer = createSmtpMailer(`smtp://127.0.0.1:${port}`);
+  try {
+    const seeded = await seedTeam(env.dataSource, {
+      warnBeforeMinutes: 60,
+      reescalateAfterMinutes: 120,
+      autoHoldingUpdate: true,
+      tiers: {},
+    });
+    progress(`queueing ${emails} acknowledgement emails`);
+    await env.dataSource.query(
+      `INSERT INTO outbox_emails (key, template, to_address, customer_id, payload, next_attempt_at, created_at)
+       SELECT 'bench:' || i, 'ticket_acknowledgement', 'customer' || i || '@bench.invalid', $1,
+              jsonb_build_object('ticketRef', 'T-' || lpad(i::text, 6, '0'), 'subject', 'Benchmark concern ' || i,
+                                 'customerName', 'Customer ' || i, 'locale', CASE WHEN i % 3 = 0 THEN 'de' ELSE 'en' END,
+                                 'ownerName', 'Bench Rep', 'firstResponseDueAt', now() + interval '4 hours',
+                                 'timezone', 'Europe/Berlin'),
+              now(), now()
+         FROM generate_series(1, $2) AS i`,
+      [seeded.customerId, emails],
+    );
+    const timer = setInterval(() => bar('emails delivered', received, emails), 500);
+    const started = Date.now();
+    const counts = await drainOutbox(
+      env.ctx,
+      mailer,
+      { ...DEFAULT_DELIVERY, mailFrom: 'support@bench.invalid' },
+      {
+        batchSize: 100,
+        parallel,
+      },
+    );
+    const seconds = (Date.now() - started) / 1000;
+    clearInterval(timer);
+    bar('emails delivered', received, emails);
+    const result = {
+      emails,
+      parallel,
+      seconds: Number(seconds.toFixed(1)),
+      emailsPerSecond: Math.round(counts.sent / seconds),
+      outcomes: counts,
+      receivedBySink: received,
+    };
+    console.log(JSON.stringify(result, null, 2));
+    console.log(
+      `outbox drain: ${counts.sent} emails in ${result.seconds} s = ${result.emailsPerSecond} emails/s`,
+    );
+  } finally {
+    mailer.close();
+    await new Promise<void>((resolve) => sink.close(() => resolve()));
+    await env.teardown();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`benchmark failed: ${(error as Error).message}`);
+  process.exit(1);
+});

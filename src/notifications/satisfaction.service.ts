@@ -1,0 +1,106 @@
+import type { ServiceContext } from '../context';
+import { Customer } from '../customers/customer.entity';
+import { inTransaction } from '../db/transaction';
+import { scheduleDeadlineJobs } from '../deadlines/deadline-sync';
+import { Team } from '../teams/team.entity';
+import { reopenLocked } from '../tickets/ticket-lifecycle';
+import { Ticket } from '../tickets/ticket.entity';
+import { recordEvent } from '../timeline/record-event';
+import { languageOf, type Language } from './email-templates';
+import { SatisfactionScore } from './satisfaction-score.entity';
+
+/** Scores at or below this reopen the ticket for its owner: the team re-engages the customer. */
+export const RECOVERY_MAX_SCORE = 2;
+
+export type SatisfactionOutcome =
+  | { kind: 'recorded'; score: number; recoveryFollowUp: boolean; language: Language }
+  /** First click wins: the stored score stands. */
+  | { kind: 'already_recorded'; score: number; language: Language }
+  /** Only a resolved or closed ticket can be rated; nothing is stored. */
+  | { kind: 'ticket_open'; language: Language };
+
+/** An integer 1–5 from a link's query string, or null. */
+export function parseSatisfactionScore(raw: unknown): number | null {
+  return typeof raw === 'string' && /^[1-5]$/.test(raw) ? Number(raw) : null;
+}
+
+/**
+ * Stores a customer's one-click score, once per ticket, with the owner whose work it rates. A low
+ * score reopens the ticket for the same owner with a new same-day first-response deadline.
+ * Everything happens in one transaction with the ticket row locked, like every ticket write.
+ * Returns null when there is no such ticket.
+ */
+export async function recordSatisfactionScore(
+  ctx: ServiceContext,
+  ticketId: string,
+  score: number,
+): Promise<SatisfactionOutcome | null> {
+  let reopened: Ticket | undefined;
+  const outcome = await inTransaction(ctx.dataSource, async (manager) => {
+    const ticket = await manager.getRepository(Ticket).findOne({
+      where: { id: ticketId },
+      lock: { mode: 'for_no_key_update' },
+    });
+    if (!ticket) return null;
+    const customer = await manager.getRepository(Customer).findOneByOrFail({
+      id: ticket.customerId,
+    });
+    const language = languageOf(customer.locale);
+
+    const scores = manager.getRepository(SatisfactionScore);
+    const existing = await scores.findOneBy({ ticketId: ticket.id });
+    if (existing) return { kind: 'already_recorded', score: existing.score, language } as const;
+    if (ticket.status !== 'resolved' && ticket.status !== 'closed') {
+      return { kind: 'ticket_open', language } as const;
+    }
+
+    const now = ctx.clock.now();
+    await scores.insert({
+      ticketId: ticket.id,
+      customerId: ticket.customerId,
+      ownerId: ticket.ownerId,
+      score,
+      at: now,
+    });
+    await recordEvent(manager, {
+      ticketId: ticket.id,
+      type: 'satisfaction_scored',
+      at: now,
+      actorId: null,
+      data: { score },
+    });
+    const recoveryFollowUp = score <= RECOVERY_MAX_SCORE;
+    if (recoveryFollowUp) {
+      const ownerId = ticket.ownerId;
+      let team: Team | undefined;
+      await reopenLocked(
+        {
+          manager,
+          ticket,
+          now,
+          team: async () =>
+            (team ??= await manager.getRepository(Team).findOneByOrFail({ id: ticket.teamId })),
+        },
+        null,
+        `low satisfaction score (${score}/5)`,
+      );
+      await recordEvent(manager, {
+        ticketId: ticket.id,
+        type: 'recovery_follow_up',
+        at: now,
+        actorId: null,
+        data: {
+          score,
+          ownerId: ticket.ownerId,
+          ratedOwnerId: ownerId,
+          firstResponseDueAt: ticket.firstResponseDueAt?.toISOString() ?? null,
+        },
+      });
+      reopened = ticket;
+    }
+    return { kind: 'recorded', score, recoveryFollowUp, language } as const;
+  });
+  // Committed: the reopened ticket's new deadline is enforced (best effort; the reconciler backs it).
+  if (reopened) await scheduleDeadlineJobs(ctx, [reopened]);
+  return outcome;
+}
