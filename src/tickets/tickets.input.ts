@@ -45,7 +45,10 @@ export const customerMessageInput = z.strictObject({
   body: requiredText(50_000),
   channel: oneOf(TICKET_CHANNELS).optional(),
 });
-export type CustomerMessageInput = z.output<typeof customerMessageInput>;
+export type CustomerMessageInput = z.output<typeof customerMessageInput> & {
+  /** Set by inbound email, never read from a request body: a repeated Message-ID is a no-op. */
+  messageId?: string;
+};
 
 export const resolveInput = z.strictObject({
   resolution: requiredText(20_000),

@@ -1,0 +1,289 @@
+import { createHash } from 'node:crypto';
+import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
+import { z } from 'zod';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../agents/actor';
+import { emailAddress, uuid } from '../common-input';
+import type { ServiceContext } from '../context';
+import { Customer } from '../customers/customer.entity';
+import { inTransaction } from '../db/transaction';
+import { InvalidInput } from '../errors';
+import { requireTeamForField } from '../teams/teams.service';
+import { Ticket } from '../tickets/ticket.entity';
+import { logCustomerMessage } from '../tickets/ticket-lifecycle';
+import { createTicket } from '../tickets/tickets.service';
+import { replyTokenFromAddress, ticketIdFromMessageId } from './email-threading';
+import { OutboxEmail } from './outbox-email.entity';
+import { verifyTicketToken } from './signed-links';
+
+/**
+ * Customer replies that an email gateway posts as raw RFC 822 messages. A reply finds its ticket
+ * by the signed token in our Reply-To address, else by one of our Message-IDs in its thread
+ * headers; anything else is a new concern from that address. The inbound Message-ID makes a
+ * gateway's retry a no-op on either path.
+ */
+
+export const inboundEmailQuery = z.strictObject({ teamId: uuid.optional() });
+export type InboundEmailQuery = z.output<typeof inboundEmailQuery>;
+
+/** Limits of the fields the message lands in (see tickets.input.ts and customers.input.ts). */
+const MAX_SUBJECT = 300;
+const MAX_DESCRIPTION = 20_000;
+const MAX_MESSAGE = 50_000;
+const MAX_NAME = 200;
+const NO_TEXT = '(no text)';
+
+export interface InboundEmail {
+  /** The Message-ID, or a digest of the raw message when it has none. */
+  messageId: string;
+  from: { address: string; name: string };
+  subject: string;
+  /** The text with quoted history stripped. */
+  text: string;
+  /** To, Cc, Delivered-To and X-Original-To addresses, as written (reply tokens are case-sensitive). */
+  recipients: string[];
+  /** In-Reply-To first, then References from the newest back. */
+  threadIds: string[];
+}
+
+export type InboundEmailResult =
+  | {
+      result: 'matched';
+      ticketId: string;
+      eventId: string;
+      matchedBy: 'reply_token' | 'thread';
+    }
+  | {
+      result: 'created';
+      ticketId: string;
+      customerId: string;
+      /** False when the same message was posted before and that ticket is returned. */
+      created: boolean;
+    };
+
+export async function receiveInboundEmail(
+  ctx: ServiceContext,
+  actor: Actor,
+  raw: Buffer,
+  query: InboundEmailQuery,
+): Promise<InboundEmailResult> {
+  const email = await parseInboundEmail(raw);
+  const match = await matchTicket(ctx, email);
+  if (match) {
+    const { event } = await logCustomerMessage(ctx, actor, match.ticketId, {
+      body: clip(email.text || NO_TEXT, MAX_MESSAGE),
+      channel: 'email',
+      messageId: email.messageId,
+    });
+    return { result: 'matched', ticketId: match.ticketId, eventId: event.id, matchedBy: match.by };
+  }
+
+  const teamId = query.teamId ?? actor.teamId;
+  if (!teamId) {
+    throw InvalidInput.field(
+      'teamId',
+      'is required for a message that matches no ticket: pass ?teamId= or give the integration a team',
+    );
+  }
+  const customer = await inTransaction(ctx.dataSource, async (manager) => {
+    // Checked before a customer is created, so a bad team leaves nothing behind.
+    await requireTeamForField(manager, teamId, 'teamId');
+    return findOrCreateCustomer(manager, email.from);
+  });
+  const { ticket, created } = await createTicket(
+    ctx,
+    actor,
+    {
+      customerId: customer.id,
+      subject: email.subject,
+      description: clip(email.text || NO_TEXT, MAX_DESCRIPTION),
+      channel: 'email',
+      teamId,
+    },
+    idempotencyKeyOf(email.messageId),
+  );
+  return { result: 'created', ticketId: ticket.id, customerId: customer.id, created };
+}
+
+export async function parseInboundEmail(raw: Buffer): Promise<InboundEmail> {
+  const mail = await simpleParser(raw, {
+    skipImageLinks: true,
+    skipTextToHtml: true,
+    skipTextLinks: true,
+  });
+  return {
+    messageId: mail.messageId?.trim() || `<sha256-${sha256(raw)}@inbound>`,
+    from: senderOf(mail),
+    subject: subjectOf(mail.subject),
+    text: stripQuotedHistory(withoutNul(mail.text ?? '')),
+    recipients: recipientsOf(mail),
+    threadIds: threadIdsOf(mail),
+  };
+}
+
+function senderOf(mail: ParsedMail): { address: string; name: string } {
+  const sender = flatten(mail.from?.value ?? [])[0];
+  const parsed = emailAddress.safeParse(sender?.address ?? '');
+  if (!sender || !parsed.success) {
+    throw InvalidInput.field('From', "must name the sender's email address");
+  }
+  const name = oneLine(sender.name ?? '') || parsed.data;
+  return { address: parsed.data, name: clip(name, MAX_NAME) };
+}
+
+function subjectOf(subject: string | undefined): string {
+  return clip(oneLine(subject ?? ''), MAX_SUBJECT) || '(no subject)';
+}
+
+function recipientsOf(mail: ParsedMail): string[] {
+  const objects: AddressObject[] = [mail.to, mail.cc, mail.headers.get('delivered-to')]
+    .flatMap((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]))
+    .filter((value): value is AddressObject => typeof value === 'object' && 'value' in value);
+  const addresses = flatten(objects.flatMap((object) => object.value)).map((a) => a.address ?? '');
+  const originalTo = mail.headers.get('x-original-to');
+  for (const value of [originalTo].flat()) {
+    if (typeof value === 'string') addresses.push(value.trim());
+  }
+  return addresses.filter((address) => address.length > 0);
+}
+
+function flatten(addresses: EmailAddress[]): EmailAddress[] {
+  return addresses.flatMap((a) => (a.group ? flatten(a.group) : [a]));
+}
+
+function threadIdsOf(mail: ParsedMail): string[] {
+  const ids = (value: string | string[] | undefined): string[] =>
+    [value ?? []].flat().flatMap((v) => v.match(/<[^<>\s]+>/g) ?? []);
+  return [...new Set([...ids(mail.inReplyTo), ...ids(mail.references).reverse()])];
+}
+
+interface TicketMatch {
+  ticketId: string;
+  by: 'reply_token' | 'thread';
+}
+
+/** The signed reply address wins; a forged or misused token matches nothing. */
+async function matchTicket(ctx: ServiceContext, email: InboundEmail): Promise<TicketMatch | null> {
+  const manager = ctx.dataSource.manager;
+  for (const address of email.recipients) {
+    const token = replyTokenFromAddress(address);
+    const ticketId = token ? verifyTicketToken(ctx.settings.linkSecret, 'reply', token) : null;
+    if (ticketId && (await ticketExists(manager, ticketId))) return { ticketId, by: 'reply_token' };
+  }
+  for (const messageId of email.threadIds) {
+    const ticketId =
+      ticketIdFromMessageId(messageId) ?? (await ticketOfCustomerEmail(manager, messageId));
+    if (ticketId && (await ticketExists(manager, ticketId))) return { ticketId, by: 'thread' };
+  }
+  return null;
+}
+
+function ticketExists(manager: EntityManager, ticketId: string): Promise<boolean> {
+  return manager.getRepository(Ticket).existsBy({ id: ticketId });
+}
+
+/** <email-<outbox id>@domain>: the ticket of that email, if it went to a customer. */
+async function ticketOfCustomerEmail(
+  manager: EntityManager,
+  messageId: string,
+): Promise<string | null> {
+  const outboxId =
+    /^<email-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})@[^>]+>$/i.exec(
+      messageId,
+    )?.[1];
+  if (!outboxId) return null;
+  // Staff mail (deadline warnings, handoffs) may name a ticket too; a reply to it is not the customer's.
+  const row = await manager
+    .getRepository(OutboxEmail)
+    .createQueryBuilder('o')
+    .select(['o.id', 'o.ticketId'])
+    .where('o.id = :id AND o.ticket_id IS NOT NULL AND o.customer_id IS NOT NULL', {
+      id: outboxId.toLowerCase(),
+    })
+    .getOne();
+  return row?.ticketId ?? null;
+}
+
+/**
+ * The customer with this address (the earliest, if several share it), or a new one. Serialised
+ * per address, so two messages from a new sender arriving together make one customer.
+ */
+async function findOrCreateCustomer(
+  manager: EntityManager,
+  sender: { address: string; name: string },
+): Promise<Customer> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+    `customer-email:${sender.address}`,
+  ]);
+  const repo = manager.getRepository(Customer);
+  const existing = await repo
+    .createQueryBuilder('c')
+    .where('lower(c.email) = :email', { email: sender.address })
+    .orderBy('c.created_at', 'ASC')
+    .addOrderBy('c.id', 'ASC')
+    .getOne();
+  return existing ?? repo.save(repo.create({ name: sender.name, email: sender.address }));
+}
+
+/** Ticket idempotency keys are at most 255 characters; a longer Message-ID is digested. */
+function idempotencyKeyOf(messageId: string): string {
+  const key = `inbound-email:${messageId}`;
+  return key.length <= 255 ? key : `inbound-email:sha256:${sha256(messageId)}`;
+}
+
+/** Where a client starts quoting the message being answered. */
+const ATTRIBUTION: RegExp[] = [
+  /^On\b.*\bwrote:$/i,
+  /^Am\b.*\bschrieb\b.*:$/i,
+  /^-{2,}\s*(Original Message|Ursprüngliche Nachricht)\s*-{2,}$/i,
+  /^_{10,}$/,
+];
+/** An Outlook header block ("From: … / Sent: …") opens the quoted message too. */
+const QUOTED_HEADER = /^(From|Von):\s.+/i;
+const QUOTED_HEADER_NEXT = /^(Sent|Date|Gesendet|Datum):\s.+/i;
+
+/**
+ * The customer's new text without the history their client quoted: lines starting with ">" and
+ * everything from an attribution line ("On … wrote:", "Am … schrieb …:", "-----Original
+ * Message-----") on. If that leaves nothing, the whole text is kept rather than lose the message.
+ */
+export function stripQuotedHistory(text: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  let end = lines.length;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    const next = lines[i + 1]?.trim() ?? '';
+    // Clients wrap a long attribution over two lines ("On Tue, 3 Mar 2026 … <a@b>\nwrote:").
+    const joined = `${line} ${next}`.trim();
+    if (
+      ATTRIBUTION.some((pattern) => pattern.test(line) || pattern.test(joined)) ||
+      (QUOTED_HEADER.test(line) && QUOTED_HEADER_NEXT.test(next))
+    ) {
+      end = i;
+      break;
+    }
+  }
+  const kept = lines
+    .slice(0, end)
+    .filter((line) => !line.trimStart().startsWith('>'))
+    .join('\n')
+    .trim();
+  return kept.length > 0 ? kept : text.trim();
+}
+
+function oneLine(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+}
+
+function withoutNul(value: string): string {
+  return value.replaceAll('\u0000', '');
+}
+
+function clip(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}
+
+function sha256(value: Buffer | string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
