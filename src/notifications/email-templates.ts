@@ -31,8 +31,8 @@ export function languageOf(locale: unknown): Language {
 
 /** No line breaks or control characters in headers; bounded length. */
 export function headerSafe(value: string): string {
-  // eslint-disable-next-line no-control-regex
   return value
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
