@@ -78,7 +78,14 @@ export async function startRuntime(
   // Without SMTP_URL, mail goes to the embedded development mailbox (served by the API process).
   let devMailbox: DevMailbox | undefined;
   if (!config.smtpUrl && options.api) {
-    devMailbox = await startDevMailbox(config.devSmtpPort);
+    devMailbox = await startDevMailbox(config.devSmtpPort).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' || !options.worker) throw error;
+      // Single process: the worker is told the actual port, so any free one will do.
+      logger.warn(
+        `DEV_SMTP_PORT ${config.devSmtpPort} is taken; the development mailbox uses a free port`,
+      );
+      return startDevMailbox(0);
+    });
     logger.info(
       `no SMTP_URL: emails go to the development mailbox at ${config.publicUrl}/dev/mailbox`,
     );
