@@ -1,5 +1,7 @@
 import { Agent } from '../agents/agent.entity';
+import { Consult } from '../consults/consult.entity';
 import { Customer } from '../customers/customer.entity';
+import { CustomerPromise } from '../promises/promise.entity';
 import { DeadlineAction } from '../deadlines/deadline-action.entity';
 import { OutboxEmail } from '../notifications/outbox-email.entity';
 import { SatisfactionScore } from '../notifications/satisfaction-score.entity';
@@ -22,4 +24,6 @@ export const entities = [
   Setting,
   DeadlineAction,
   SatisfactionScore,
+  Consult,
+  CustomerPromise,
 ];
