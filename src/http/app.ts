@@ -4,7 +4,9 @@ import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { agentsRoutes } from '../agents/agents.routes';
 import type { ServiceContext } from '../context';
+import { consultsRoutes } from '../consults/consults.routes';
 import { customersRoutes } from '../customers/customers.routes';
+import { promisesRoutes } from '../promises/promises.routes';
 import { deadlinesRoutes } from '../deadlines/deadlines.routes';
 import type { Logger } from '../logger';
 import { ownershipRoutes } from '../ownership/ownership.routes';
@@ -79,6 +81,8 @@ export function createApp({ ctx, redis, logger, devMailbox }: AppDependencies) {
   api.use(ticketsRoutes(ctx));
   api.use(ownershipRoutes(ctx));
   api.use(deadlinesRoutes(ctx));
+  api.use(consultsRoutes(ctx));
+  api.use(promisesRoutes(ctx));
   app.use('/api/v1', api);
 
   app.use((req, res) => {

@@ -31,12 +31,14 @@ export function languageOf(locale: unknown): Language {
 
 /** No line breaks or control characters in headers; bounded length. */
 export function headerSafe(value: string): string {
-  return value
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 200);
+  return (
+    value
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200)
+  );
 }
 
 export function escapeHtml(value: string): string {
@@ -231,6 +233,48 @@ const staffTemplates: Record<string, StaffTemplate> = {
     paragraphs: [
       `${str(p, 'toName')} declined ${str(p, 'ticketRef')}${str(p, 'note') ? `: "${str(p, 'note')}"` : ''}.`,
       'The ticket is still yours.',
+    ],
+  }),
+  consult_asked: (p) => ({
+    subject: `Consult requested: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
+    paragraphs: [
+      `${str(p, 'agentName')}, the owner of ${str(p, 'ticketRef')} asks for your help (by ${str(p, 'dueAt')}):`,
+      str(p, 'question'),
+      'Answer the consult; the ticket stays with its owner.',
+    ],
+  }),
+  consult_reminder: (p) => ({
+    subject: `Consult due soon: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
+    paragraphs: [
+      `${str(p, 'agentName')}, a consult on ${str(p, 'ticketRef')} is due ${str(p, 'dueAt')}:`,
+      str(p, 'question'),
+    ],
+  }),
+  consult_overdue: (p) => ({
+    subject: `Consult overdue: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
+    paragraphs: [
+      `${str(p, 'agentName')}, the consult you asked on ${str(p, 'ticketRef')} was due ${str(p, 'dueAt')} and is unanswered.`,
+    ],
+  }),
+  consult_answered: (p) => ({
+    subject: `Consult answered: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
+    paragraphs: [
+      `${str(p, 'agentName')}, your consult on ${str(p, 'ticketRef')} was answered:`,
+      str(p, 'answer'),
+    ],
+  }),
+  promise_reminder: (p) => ({
+    subject: `Promise due soon: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
+    paragraphs: [
+      `${str(p, 'agentName')}, you promised the customer "${str(p, 'description')}" by ${str(p, 'dueAt')}.`,
+      'Mark it kept when it is done.',
+    ],
+  }),
+  promise_broken: (p) => ({
+    subject: `Promise broken: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
+    paragraphs: [
+      `${str(p, 'agentName')}, the promise "${str(p, 'description')}" (${str(p, 'silo')}) on ${str(p, 'ticketRef')}, owned by ${str(p, 'ownerName')}, was due ${str(p, 'dueAt')} and was not kept.`,
+      'Tell the customer what happens now.',
     ],
   }),
   escalation_digest: (p) => {

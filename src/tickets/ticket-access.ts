@@ -22,6 +22,20 @@ async function isPendingHandoffTarget(
   return rows.length > 0;
 }
 
+/** A consulted agent, or a member of a consulted team, reads the ticket while the consult is open. */
+async function isOpenConsultParty(
+  manager: EntityManager,
+  actor: Actor,
+  ticketId: string,
+): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    `SELECT 1 FROM consults WHERE ticket_id = $1 AND status = 'open'
+        AND (agent_id = $2 OR (team_id = $3 AND $4 IN ('rep', 'supervisor'))) LIMIT 1`,
+    [ticketId, actor.id, actor.teamId, actor.role],
+  );
+  return rows.length > 0;
+}
+
 export async function canReadTicket(
   manager: EntityManager,
   actor: Actor,
@@ -29,7 +43,10 @@ export async function canReadTicket(
 ): Promise<boolean> {
   if (actor.role === 'admin' || actor.role === 'integration') return true;
   if (ticket.ownerId === actor.id || ticket.teamId === actor.teamId) return true;
-  return isPendingHandoffTarget(manager, actor, ticket.id);
+  return (
+    (await isPendingHandoffTarget(manager, actor, ticket.id)) ||
+    (await isOpenConsultParty(manager, actor, ticket.id))
+  );
 }
 
 /**

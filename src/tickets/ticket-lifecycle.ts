@@ -11,7 +11,9 @@ import {
   type NextUpdateBasis,
 } from '../deadlines/deadline-policy';
 import type { BusinessCalendar } from '../teams/business-calendar';
-import { Conflict, Forbidden } from '../errors';
+import { Conflict, Forbidden, InvalidInput } from '../errors';
+import { CustomerPromise } from '../promises/promise.entity';
+import { closePromise } from '../promises/promises.service';
 import { queueEmail } from '../notifications/queue-email';
 import { chooseAutoOwner } from '../ownership/assign-owner';
 import { cancelPendingHandoffs, changeOwner } from '../ownership/change-owner';
@@ -289,6 +291,7 @@ export async function resolveTicket(
   return withLockedTicket(ctx, actor, ticketId, ifMatch, async ({ manager, ticket, now }) => {
     assertOwner(actor, ticket, 'resolve it');
     assertActive(ticket, 'resolve it again');
+    await settleOpenPromises(manager, ticket, input.promises ?? [], actor.id, now);
     const from = ticket.status;
     await writeTicket(
       manager,
@@ -352,6 +355,38 @@ export async function resolveTicket(
     });
     return ticket;
   });
+}
+
+/**
+ * Every open promise must be accounted for before resolving: kept, broken or cancelled, as the
+ * owner says. An unmentioned open promise refuses the resolution and names it.
+ */
+async function settleOpenPromises(
+  manager: EntityManager,
+  ticket: Ticket,
+  decisions: NonNullable<ResolveInput['promises']>,
+  actorId: string,
+  now: Date,
+): Promise<void> {
+  const open = await manager
+    .getRepository(CustomerPromise)
+    .find({ where: { ticketId: ticket.id, status: 'open' }, lock: { mode: 'for_no_key_update' } });
+  decisions.forEach((decision, index) => {
+    if (!open.some((p) => p.id === decision.id)) {
+      throw InvalidInput.field(`promises.${index}.id`, 'names no open promise of this ticket');
+    }
+  });
+  const unaccounted = open.filter((p) => !decisions.some((d) => d.id === p.id));
+  if (unaccounted.length > 0) {
+    throw new Conflict(
+      `Ticket ${ticket.ref} has open promises; say in "promises" whether each was kept, broken or cancelled: ` +
+        unaccounted.map((p) => `${p.id} (${p.description})`).join('; '),
+    );
+  }
+  for (const promise of open) {
+    const decision = decisions.find((d) => d.id === promise.id)!;
+    await closePromise(manager, promise, decision.outcome, decision.note ?? null, actorId, now);
+  }
 }
 
 /** Reopen by the owner or a supervisor; the ticket owes a new first response. */

@@ -57,6 +57,17 @@ export const resolveInput = z.strictObject({
     category: requiredText(100),
     detail: optionalText(5_000),
   }),
+  /** What happened to each open promise: a ticket cannot be resolved with promises left open. */
+  promises: z
+    .array(
+      z.strictObject({
+        id: uuid,
+        outcome: oneOf(['kept', 'broken', 'cancelled'] as const),
+        note: optionalText(5_000),
+      }),
+    )
+    .max(200)
+    .optional(),
 });
 export type ResolveInput = z.output<typeof resolveInput>;
 

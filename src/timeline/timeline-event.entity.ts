@@ -24,8 +24,12 @@ export const TIMELINE_EVENT_TYPES = [
   'promise_made',
   'promise_kept',
   'promise_broken',
+  'promise_cancelled',
+  'promise_reminded',
   'consult_asked',
   'consult_answered',
+  'consult_reminded',
+  'consult_overdue',
   'satisfaction_scored',
   'recovery_follow_up',
 ] as const;

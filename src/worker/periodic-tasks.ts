@@ -3,10 +3,13 @@ import { reconcileDeadlines } from '../deadlines/reconciler';
 import type { Logger } from '../logger';
 import { sendDueDigests } from '../notifications/escalation-digest';
 import { expireDueHandoffs } from '../ownership/handoffs.service';
+import { runConsultChecks } from '../consults/consult-checks';
+import { runPromiseChecks } from '../promises/promise-checks';
 
 /** How far ahead the periodic reconciler makes sure jobs exist (a bit more than its period). */
 export const RECONCILE_HORIZON_MS = 5 * 60_000;
 const PERIOD_MS = 60_000;
+const FREQUENT_PERIOD_MS = 15_000;
 
 export interface PeriodicTasks {
   /** Stops the timer and waits for a pass in progress to finish. */
@@ -41,7 +44,27 @@ export function startPeriodicTasks(
     { name: 'expire-handoffs', run: async () => ({ expired: await expireDueHandoffs(ctx) }) },
     { name: 'escalation-digests', run: async () => ({ digests: await sendDueDigests(ctx) }) },
   ];
+  // Promises and consults are checked more often: a broken promise is recorded within seconds.
+  const frequentTasks: Array<{ name: string; run: () => Promise<unknown> }> = [
+    { name: 'promise-checks', run: () => runPromiseChecks(ctx) },
+    { name: 'consult-checks', run: () => runConsultChecks(ctx) },
+  ];
 
+  const minutely = every(options.periodMs ?? PERIOD_MS, tasks, logger);
+  const frequent = every(FREQUENT_PERIOD_MS, frequentTasks, logger);
+  return {
+    async stop() {
+      await Promise.all([minutely.stop(), frequent.stop()]);
+    },
+  };
+}
+
+/** Runs the tasks in turn every `periodMs`; a pass still running makes the next one skip. */
+function every(
+  periodMs: number,
+  tasks: Array<{ name: string; run: () => Promise<unknown> }>,
+  logger: Logger,
+): PeriodicTasks {
   let running: Promise<void> | undefined;
   const pass = async () => {
     for (const task of tasks) {
@@ -53,11 +76,11 @@ export function startPeriodicTasks(
     }
   };
   const timer = setInterval(() => {
-    if (running) return; // the previous pass is still going: skip, never pile up
+    if (running) return;
     running = pass().finally(() => {
       running = undefined;
     });
-  }, options.periodMs ?? PERIOD_MS);
+  }, periodMs);
   timer.unref();
   return {
     async stop() {

@@ -1,0 +1,253 @@
+import { z } from 'zod';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../agents/actor';
+import { Agent } from '../agents/agent.entity';
+import type { ServiceContext } from '../context';
+import { inTransaction } from '../db/transaction';
+import { closeOfArrivalBusinessDay } from '../deadlines/calendar';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
+import { queueEmail } from '../notifications/queue-email';
+import { decodeCursor, toPage, type Page } from '../pagination';
+import { calendarOf } from '../teams/calendar-of';
+import { Team } from '../teams/team.entity';
+import { withLockedTicket } from '../tickets/locked-ticket';
+import { assertOwner } from '../tickets/ticket-access';
+import { Ticket } from '../tickets/ticket.entity';
+import { recordEvent } from '../timeline/record-event';
+import { Consult } from './consult.entity';
+import { consultView } from './consult.view';
+import type { AnswerConsultInput, AskConsultInput, MyConsultsQuery } from './consults.input';
+
+/**
+ * The owner pulls another silo in without giving the concern away: a consult asks an agent or a
+ * team, with its own due time (default: the close of the consulted team's business day).
+ * The consulted party may read the ticket while the consult is open, never change its owner.
+ */
+export async function askConsult(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: string,
+  input: AskConsultInput,
+  ifMatch?: number,
+): Promise<Consult> {
+  return withLockedTicket(ctx, actor, ticketId, ifMatch, async ({ manager, ticket, now }) => {
+    assertOwner(actor, ticket, 'consult others on it');
+    if (ticket.status !== 'open' && ticket.status !== 'waiting_on_customer') {
+      throw new Conflict(`Ticket ${ticket.ref} is ${ticket.status}; reopen it to consult on it.`);
+    }
+    const { agent, team } = await consultedParty(manager, ticket, input);
+    const dueAt = input.dueAt
+      ? new Date(input.dueAt)
+      : closeOfArrivalBusinessDay(now, calendarOf(team)).at;
+    if (dueAt <= now) throw InvalidInput.field('dueAt', 'must be in the future');
+
+    const repo = manager.getRepository(Consult);
+    const consult = await repo.save(
+      repo.create({
+        ticketId: ticket.id,
+        askedById: actor.id,
+        agentId: agent?.id ?? null,
+        teamId: team.id,
+        question: input.question,
+        dueAt,
+        status: 'open',
+        answer: null,
+        answeredById: null,
+        answeredAt: null,
+        remindedAt: null,
+        overdueAt: null,
+        createdAt: now,
+      }),
+    );
+    await recordEvent(manager, {
+      ticketId: ticket.id,
+      type: 'consult_asked',
+      at: now,
+      actorId: actor.id,
+      data: {
+        consultId: consult.id,
+        agentId: consult.agentId,
+        teamId: team.id,
+        question: input.question,
+        dueAt: dueAt.toISOString(),
+      },
+    });
+    for (const recipient of await consultedRecipients(manager, consult)) {
+      await queueEmail(manager, {
+        key: `consult:${consult.id}:asked:${recipient.id}`,
+        template: 'consult_asked',
+        toAddress: recipient.email,
+        ticketId: ticket.id,
+        agentId: recipient.id,
+        payload: {
+          ticketRef: ticket.ref,
+          subject: ticket.subject,
+          agentName: recipient.name,
+          question: input.question,
+          dueAt: dueAt.toISOString(),
+          timezone: team.timezone,
+        },
+        at: now,
+      });
+    }
+    return consult;
+  });
+}
+
+async function consultedParty(
+  manager: EntityManager,
+  ticket: Ticket,
+  input: AskConsultInput,
+): Promise<{ agent: Agent | null; team: Team }> {
+  if (input.agentId) {
+    const agent = await manager.getRepository(Agent).findOneBy({ id: input.agentId });
+    if (!agent || !agent.active || agent.role === 'integration' || !agent.teamId) {
+      throw InvalidInput.field('agentId', 'names no active agent of a team');
+    }
+    if (agent.id === ticket.ownerId)
+      throw InvalidInput.field('agentId', 'is the owner; consult someone else');
+    return { agent, team: await manager.getRepository(Team).findOneByOrFail({ id: agent.teamId }) };
+  }
+  const team = await manager.getRepository(Team).findOneBy({ id: input.teamId! });
+  if (!team) throw InvalidInput.field('teamId', 'names no existing team');
+  return { agent: null, team };
+}
+
+/** The consulted agent, or the consulted team's active supervisors and reps. */
+async function consultedRecipients(manager: EntityManager, consult: Consult): Promise<Agent[]> {
+  const repo = manager.getRepository(Agent);
+  if (consult.agentId) return [await repo.findOneByOrFail({ id: consult.agentId })];
+  return repo
+    .createQueryBuilder('a')
+    .where(`a.team_id = :teamId AND a.active AND a.role IN ('rep', 'supervisor')`, {
+      teamId: consult.teamId,
+    })
+    .getMany();
+}
+
+/** The consulted agent, or any rep or supervisor of the consulted team, may answer. */
+export function mayAnswer(actor: Actor, consult: Consult): boolean {
+  if (actor.role === 'admin') return true;
+  if (consult.agentId === actor.id) return true;
+  return (actor.role === 'rep' || actor.role === 'supervisor') && actor.teamId === consult.teamId;
+}
+
+export async function answerConsult(
+  ctx: ServiceContext,
+  actor: Actor,
+  consultId: string,
+  input: AnswerConsultInput,
+): Promise<Consult> {
+  return inTransaction(ctx.dataSource, async (manager) => {
+    const found = await manager.getRepository(Consult).findOneBy({ id: consultId });
+    if (!found) throw new NotFound(`No consult ${consultId}.`);
+    // Ticket row first, then the consult: the lock order of every ticket write.
+    const ticket = await manager
+      .getRepository(Ticket)
+      .findOneOrFail({ where: { id: found.ticketId }, lock: { mode: 'for_no_key_update' } });
+    const consult = await manager
+      .getRepository(Consult)
+      .findOneOrFail({ where: { id: consultId }, lock: { mode: 'for_no_key_update' } });
+    if (!mayAnswer(actor, consult)) {
+      if (actor.id === ticket.ownerId)
+        throw new Forbidden('The consulted agent or team answers a consult.');
+      throw new NotFound(`No consult ${consultId}.`);
+    }
+    if (consult.status !== 'open')
+      throw new Conflict(`This consult was already ${consult.status}.`);
+    const now = ctx.clock.now();
+    consult.status = 'answered';
+    consult.answer = input.answer;
+    consult.answeredById = actor.id;
+    consult.answeredAt = now;
+    await manager.getRepository(Consult).save(consult);
+    await recordEvent(manager, {
+      ticketId: ticket.id,
+      type: 'consult_answered',
+      at: now,
+      actorId: actor.id,
+      data: { consultId: consult.id, answer: input.answer, late: now > consult.dueAt },
+    });
+    const owner = await manager.getRepository(Agent).findOneByOrFail({ id: ticket.ownerId });
+    await queueEmail(manager, {
+      key: `consult:${consult.id}:answered`,
+      template: 'consult_answered',
+      toAddress: owner.email,
+      ticketId: ticket.id,
+      agentId: owner.id,
+      payload: {
+        ticketRef: ticket.ref,
+        subject: ticket.subject,
+        agentName: owner.name,
+        answer: input.answer,
+      },
+      at: now,
+    });
+    return consult;
+  });
+}
+
+/** The owner, the consulted party, the ticket team's supervisors and admins see a consult. */
+export async function getConsult(
+  ctx: ServiceContext,
+  actor: Actor,
+  consultId: string,
+): Promise<Consult> {
+  const consult = await ctx.dataSource.getRepository(Consult).findOneBy({ id: consultId });
+  if (!consult) throw new NotFound(`No consult ${consultId}.`);
+  const ticket = await ctx.dataSource
+    .getRepository(Ticket)
+    .findOneByOrFail({ id: consult.ticketId });
+  const allowed =
+    mayAnswer(actor, consult) ||
+    actor.id === consult.askedById ||
+    actor.id === ticket.ownerId ||
+    (actor.role === 'supervisor' && actor.teamId === ticket.teamId);
+  if (!allowed) throw new NotFound(`No consult ${consultId}.`);
+  return consult;
+}
+
+export async function listTicketConsults(
+  ctx: ServiceContext,
+  ticketId: string,
+): Promise<Consult[]> {
+  return ctx.dataSource
+    .getRepository(Consult)
+    .find({ where: { ticketId }, order: { createdAt: 'ASC' } });
+}
+
+const consultCursor = z.object({ d: z.iso.datetime({ offset: true }), id: z.uuid() });
+
+export async function listMyConsults(
+  ctx: ServiceContext,
+  actor: Actor,
+  query: MyConsultsQuery,
+): Promise<Page<ReturnType<typeof consultView>>> {
+  const qb = ctx.dataSource
+    .getRepository(Consult)
+    .createQueryBuilder('c')
+    .innerJoinAndMapOne('c.ticket', Ticket, 't', 't.id = c.ticket_id')
+    .where('c.status = :status', { status: query.status })
+    .orderBy('c.due_at', 'ASC')
+    .addOrderBy('c.id', 'ASC')
+    .take(query.limit + 1);
+  if (query.direction === 'outgoing') {
+    qb.andWhere('c.asked_by_id = :me', { me: actor.id });
+  } else {
+    qb.andWhere('(c.agent_id = :me OR (c.agent_id IS NULL AND c.team_id = :team))', {
+      me: actor.id,
+      team: actor.teamId,
+    });
+  }
+  if (query.cursor) {
+    const at = decodeCursor(query.cursor, consultCursor);
+    qb.andWhere('(c.due_at, c.id) > (:d, :cid)', { d: at.d, cid: at.id });
+  }
+  const rows = (await qb.getMany()) as Array<Consult & { ticket: Ticket }>;
+  return toPage(
+    rows,
+    query.limit,
+    (row) => consultView(row, row.ticket),
+    (row) => ({ d: row.dueAt.toISOString(), id: row.id }),
+  );
+}
