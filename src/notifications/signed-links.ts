@@ -19,9 +19,14 @@ export function signTicketToken(secret: string, purpose: LinkPurpose, ticketId: 
 }
 
 /** The ticket id a token was signed for, or null for anything forged, truncated or misused. */
-export function verifyTicketToken(secret: string, purpose: LinkPurpose, token: string): string | null {
+export function verifyTicketToken(
+  secret: string,
+  purpose: LinkPurpose,
+  token: string,
+): string | null {
   const [idPart, macPart, extra] = token.split('.');
-  if (!idPart || !macPart || extra !== undefined || idPart.length !== 22 || macPart.length !== 24) return null;
+  if (!idPart || !macPart || extra !== undefined || idPart.length !== 22 || macPart.length !== 24)
+    return null;
   const hex = Buffer.from(idPart, 'base64url').toString('hex');
   const ticketId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   if (!UUID.test(ticketId)) return null;
@@ -35,7 +40,10 @@ export interface TicketLinks {
   surveyUrl: (score: number) => string;
 }
 
-export function ticketLinks(settings: { linkSecret: string; publicUrl: string }, ticketId: string): TicketLinks {
+export function ticketLinks(
+  settings: { linkSecret: string; publicUrl: string },
+  ticketId: string,
+): TicketLinks {
   const status = signTicketToken(settings.linkSecret, 'status', ticketId);
   const survey = signTicketToken(settings.linkSecret, 'survey', ticketId);
   return {
