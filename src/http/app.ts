@@ -6,6 +6,7 @@ import { agentsRoutes } from '../agents/agents.routes';
 import type { ServiceContext } from '../context';
 import { consultsRoutes } from '../consults/consults.routes';
 import { customersRoutes } from '../customers/customers.routes';
+import { customerStoryRoutes } from '../customers/customer-story.routes';
 import { promisesRoutes } from '../promises/promises.routes';
 import { deadlinesRoutes } from '../deadlines/deadlines.routes';
 import type { Logger } from '../logger';
@@ -78,6 +79,7 @@ export function createApp({ ctx, redis, logger, devMailbox }: AppDependencies) {
   api.use(teamsRoutes(ctx));
   api.use(agentsRoutes(ctx));
   api.use(customersRoutes(ctx));
+  api.use(customerStoryRoutes(ctx));
   api.use(ticketsRoutes(ctx));
   api.use(ownershipRoutes(ctx));
   api.use(deadlinesRoutes(ctx));
