@@ -106,31 +106,25 @@ describe('promises', () => {
 
   it('when the input is wrong or the caller is not the owner, then nothing is promised', async () => {
     const { owner, other, ticket, promise } = await ticketWithPromise();
-    const past = await f
-      .as(owner.token)
-      .post(`/tickets/${ticket.id}/promises`, {
-        description: 'x',
-        dueAt: '2020-01-01T00:00:00Z',
-        silo: 'billing',
-      });
+    const past = await f.as(owner.token).post(`/tickets/${ticket.id}/promises`, {
+      description: 'x',
+      dueAt: '2020-01-01T00:00:00Z',
+      silo: 'billing',
+    });
     expect(past.status).toBe(400);
-    const badSilo = await f
-      .as(owner.token)
-      .post(`/tickets/${ticket.id}/promises`, {
-        description: 'x',
-        dueAt: TOMORROW_NINE,
-        silo: 'legal',
-      });
+    const badSilo = await f.as(owner.token).post(`/tickets/${ticket.id}/promises`, {
+      description: 'x',
+      dueAt: TOMORROW_NINE,
+      silo: 'legal',
+    });
     expect(badSilo.body.errors[0].path).toBe('silo');
     expect(
       (
-        await f
-          .as(other.token)
-          .post(`/tickets/${ticket.id}/promises`, {
-            description: 'x',
-            dueAt: TOMORROW_NINE,
-            silo: 'billing',
-          })
+        await f.as(other.token).post(`/tickets/${ticket.id}/promises`, {
+          description: 'x',
+          dueAt: TOMORROW_NINE,
+          silo: 'billing',
+        })
       ).status,
     ).toBe(403);
     expect((await f.as(other.token).post(`/promises/${promise.id}/kept`, {})).status).toBe(403);
