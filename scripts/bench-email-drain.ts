@@ -61,10 +61,7 @@ async function main(): Promise<void> {
       env.ctx,
       mailer,
       { ...DEFAULT_DELIVERY, mailFrom: 'support@bench.invalid' },
-      {
-        batchSize: 100,
-        parallel,
-      },
+      { parallel },
     );
     const seconds = (Date.now() - started) / 1000;
     clearInterval(timer);

@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../context';
+import { inTransaction } from '../db/transaction';
 import { recordEvent } from '../timeline/record-event';
 import { emailMessageId, mailDomain, replyAddress, threadRootId } from './email-threading';
 import { isCustomerTemplate, renderEmail } from './email-templates';
@@ -10,19 +11,20 @@ import { signTicketToken, ticketLinks } from './signed-links';
  * Turns outbox rows into sent email. Claims are short transactions (FOR UPDATE SKIP LOCKED, so
  * any number of workers share the work without sending a row twice); the SMTP call happens with
  * no transaction open; the outcome is written afterwards. A crash between send and mark can
- * repeat that one email (its claim goes stale and is released); nothing is ever lost.
+ * repeat the emails that were in flight (their claims go stale and are released); nothing is
+ * ever lost: temporary failures are retried for days (maxAgeMs), not a fixed number of times.
  */
 export interface DeliverySettings {
   mailFrom: string;
-  /** Attempts before a temporary failure becomes permanent. */
-  maxAttempts: number;
+  /** A temporary failure becomes permanent once the email is this old (mail servers use days). */
+  maxAgeMs: number;
   /** Claims older than this belong to a worker that died: released for another try. */
   staleClaimMs: number;
 }
 
 export const DEFAULT_DELIVERY: Omit<DeliverySettings, 'mailFrom'> = {
-  maxAttempts: 10,
-  staleClaimMs: 5 * 60_000,
+  maxAgeMs: 3 * 86_400_000,
+  staleClaimMs: 10 * 60_000,
 };
 
 /** 30 s, 1 min, 2 min … capped at one hour. */
@@ -76,7 +78,7 @@ export async function deliverEmail(
   mailer: Mailer,
   email: OutboxEmail,
   settings: DeliverySettings,
-): Promise<DeliveryOutcome> {
+): Promise<DeliveryOutcome | 'lost_claim'> {
   if (await noLongerApplies(ctx, email)) {
     await finish(ctx, email, { status: 'cancelled' });
     return 'cancelled';
@@ -88,33 +90,36 @@ export async function deliverEmail(
     await fail(ctx, email, 'failed', `could not render: ${(error as Error).message}`);
     return 'failed';
   }
+  // Renew the claim right before sending: a row released and re-claimed by another worker in
+  // the meantime is theirs now, and must not be sent twice.
+  if (!(await renewClaim(ctx, email))) return 'lost_claim';
   try {
     const sent = await mailer.send(outgoing);
-    await finish(ctx, email, {
-      status: 'sent',
-      sent_at: ctx.clock.now(),
-      message_id: sent.messageId || outgoing.messageId,
-      smtp_response: sent.response.slice(0, 500),
-      last_error: null,
-    });
-    if (email.ticketId) {
-      await recordEvent(ctx.dataSource.manager, {
-        ticketId: email.ticketId,
+    const recorded = await finish(
+      ctx,
+      email,
+      {
+        status: 'sent',
+        sent_at: ctx.clock.now(),
+        message_id: sent.messageId || outgoing.messageId,
+        smtp_response: sent.response.slice(0, 500),
+        last_error: null,
+      },
+      {
         type: 'email_sent',
-        at: ctx.clock.now(),
-        actorId: null,
         data: {
           emailId: email.id,
           template: email.template,
           to: email.toAddress,
           messageId: outgoing.messageId,
         },
-      });
-    }
-    return 'sent';
+      },
+    );
+    return recorded ? 'sent' : 'lost_claim';
   } catch (error) {
     const failure = classifySendError(error);
-    if (failure.kind === 'retry' && email.attempts < settings.maxAttempts) {
+    const tooOld = ctx.clock.now().getTime() - email.createdAt.getTime() > settings.maxAgeMs;
+    if (failure.kind === 'retry' && !tooOld) {
       await finish(ctx, email, {
         status: 'pending',
         next_attempt_at: new Date(ctx.clock.now().getTime() + retryDelayMs(email.attempts)),
@@ -123,9 +128,23 @@ export async function deliverEmail(
       return 'retry';
     }
     const status = failure.kind === 'ambiguous' ? 'ambiguous' : 'failed';
-    await fail(ctx, email, status, failure.reason);
+    await fail(
+      ctx,
+      email,
+      status,
+      tooOld ? `gave up after ${email.attempts} attempts: ${failure.reason}` : failure.reason,
+    );
     return status;
   }
+}
+
+async function renewClaim(ctx: ServiceContext, email: OutboxEmail): Promise<boolean> {
+  const now = ctx.clock.now();
+  const result: unknown = await ctx.dataSource.query(
+    `UPDATE outbox_emails SET claimed_at = $3 WHERE id = $1 AND status = 'sending' AND attempts = $2`,
+    [email.id, email.attempts, now],
+  );
+  return Array.isArray(result) && result[1] === 1;
 }
 
 /** A survey for a ticket that was reopened since, or mail to a customer with no address. */
@@ -172,18 +191,35 @@ function compose(ctx: ServiceContext, email: OutboxEmail, mailFrom: string): Out
   return outgoing;
 }
 
+/**
+ * Records the outcome, and its timeline event in the same transaction, only if this worker still
+ * holds the claim (a released, re-claimed row belongs to someone else). Returns whether it did.
+ */
 async function finish(
   ctx: ServiceContext,
   email: OutboxEmail,
   columns: Record<string, unknown>,
-): Promise<void> {
+  event?: { type: 'email_sent' | 'email_failed'; data: Record<string, unknown> },
+): Promise<boolean> {
   const names = Object.keys(columns);
   const assignments = names.map((name, i) => `${name} = $${i + 2}`).join(', ');
-  // Only the claim holder writes the outcome (a released, re-claimed row belongs to someone else).
-  await ctx.dataSource.query(
-    `UPDATE outbox_emails SET ${assignments} WHERE id = $1 AND status = 'sending' AND attempts = $${names.length + 2}`,
-    [email.id, ...names.map((name) => columns[name]), email.attempts],
-  );
+  return inTransaction(ctx.dataSource, async (manager) => {
+    const result: unknown = await manager.query(
+      `UPDATE outbox_emails SET ${assignments} WHERE id = $1 AND status = 'sending' AND attempts = $${names.length + 2}`,
+      [email.id, ...names.map((name) => columns[name]), email.attempts],
+    );
+    const updated = Array.isArray(result) && result[1] === 1;
+    if (updated && event && email.ticketId) {
+      await recordEvent(manager, {
+        ticketId: email.ticketId,
+        type: event.type,
+        at: ctx.clock.now(),
+        actorId: null,
+        data: event.data,
+      });
+    }
+    return updated;
+  });
 }
 
 async function fail(
@@ -192,24 +228,26 @@ async function fail(
   status: 'failed' | 'ambiguous',
   reason: string,
 ): Promise<void> {
-  await finish(ctx, email, { status, failed_at: ctx.clock.now(), last_error: reason });
-  if (email.ticketId) {
-    await recordEvent(ctx.dataSource.manager, {
-      ticketId: email.ticketId,
+  await finish(
+    ctx,
+    email,
+    { status, failed_at: ctx.clock.now(), last_error: reason },
+    {
       type: 'email_failed',
-      at: ctx.clock.now(),
-      actorId: null,
       data: { emailId: email.id, template: email.template, to: email.toAddress, status, reason },
-    });
-  }
+    },
+  );
 }
 
-/** Sends everything due now, `parallel` at a time; returns what happened to each. */
+/**
+ * Sends everything due now, `parallel` at a time. Only as many rows are claimed as are being
+ * sent, so a crash or a slow server holds few claims; `shouldStop` is checked between rounds.
+ */
 export async function drainOutbox(
   ctx: ServiceContext,
   mailer: Mailer,
   settings: DeliverySettings,
-  options: { batchSize?: number; parallel?: number } = {},
+  options: { parallel?: number; shouldStop?: () => boolean } = {},
 ): Promise<Record<DeliveryOutcome, number>> {
   const counts: Record<DeliveryOutcome, number> = {
     sent: 0,
@@ -218,15 +256,14 @@ export async function drainOutbox(
     ambiguous: 0,
     cancelled: 0,
   };
-  for (;;) {
-    const batch = await claimDueEmails(ctx, options.batchSize ?? 50);
-    if (batch.length === 0) return counts;
-    const parallel = options.parallel ?? 5;
-    for (let i = 0; i < batch.length; i += parallel) {
-      const outcomes = await Promise.all(
-        batch.slice(i, i + parallel).map((email) => deliverEmail(ctx, mailer, email, settings)),
-      );
-      for (const outcome of outcomes) counts[outcome] += 1;
-    }
+  const parallel = options.parallel ?? 5;
+  while (!options.shouldStop?.()) {
+    const batch = await claimDueEmails(ctx, parallel);
+    if (batch.length === 0) break;
+    const outcomes = await Promise.all(
+      batch.map((email) => deliverEmail(ctx, mailer, email, settings)),
+    );
+    for (const outcome of outcomes) if (outcome !== 'lost_claim') counts[outcome] += 1;
   }
+  return counts;
 }

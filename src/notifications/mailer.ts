@@ -34,18 +34,25 @@ export type SendFailureKind = 'retry' | 'permanent' | 'ambiguous';
 
 interface SmtpError {
   code?: string;
+  command?: string;
   responseCode?: number;
   response?: string;
   message?: string;
 }
 
+/** Only answers to these commands speak about this message; others are about our transport. */
+const MESSAGE_COMMANDS = new Set(['RCPT TO', 'DATA']);
+
 export function classifySendError(error: unknown): { kind: SendFailureKind; reason: string } {
   const e = (error ?? {}) as SmtpError;
   const reason = (e.response ?? e.message ?? String(error)).slice(0, 500);
+  // A 5xx to RCPT TO or DATA refuses this message for good. A 5xx elsewhere (a wrong password,
+  // a relay refusing our MAIL FROM) is our configuration: retry, never fail the whole outbox.
   if (typeof e.responseCode === 'number') {
-    return { kind: e.responseCode >= 500 ? 'permanent' : 'retry', reason };
+    const aboutMessage = e.command !== undefined && MESSAGE_COMMANDS.has(e.command);
+    return { kind: e.responseCode >= 500 && aboutMessage ? 'permanent' : 'retry', reason };
   }
-  if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return { kind: 'permanent', reason };
+  if (e.code === 'EMESSAGE') return { kind: 'permanent', reason };
   // nodemailer reports an idle socket timeout inside an established session as "Timeout";
   // connection and greeting timeouts have their own messages and are safe to retry.
   if (e.code === 'ETIMEDOUT' && e.message === 'Timeout') return { kind: 'ambiguous', reason };
@@ -68,7 +75,7 @@ export function createSmtpMailer(
       : {}),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
-    socketTimeout: options.socketTimeoutMs ?? 60_000,
+    socketTimeout: options.socketTimeoutMs ?? 30_000,
   });
   return {
     async send(email) {

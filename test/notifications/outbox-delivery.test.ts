@@ -2,6 +2,7 @@ import { ManualClock } from '../../src/clock';
 import {
   claimDueEmails,
   DEFAULT_DELIVERY,
+  deliverEmail,
   drainOutbox,
   releaseStaleClaims,
   type DeliverySettings,
@@ -114,12 +115,10 @@ describe('sending the outbox', () => {
     const ticket = await f.ticket(rep.token, customer.id, {
       subject: 'Hi\r\nBcc: victim@example.com <b>x</b>',
     });
-    await f
-      .as(rep.token)
-      .post(`/tickets/${ticket.id}/updates`, {
-        body: '<script>alert(1)</script>',
-        visibility: 'public',
-      });
+    await f.as(rep.token).post(`/tickets/${ticket.id}/updates`, {
+      body: '<script>alert(1)</script>',
+      visibility: 'public',
+    });
     await drain();
     const mails = await peer.waitFor(3);
     for (const mail of mails) {
@@ -225,6 +224,24 @@ describe('several workers and crashes', () => {
     expect(await releaseStaleClaims(app.ctx, settings.staleClaimMs)).toBeGreaterThanOrEqual(1);
     await drain();
     expect(peer.received.map((m) => m.messageId)).toEqual([`<ticket-${ticket.id}@ownit.test>`]);
+  });
+});
+
+describe('a slow worker whose claim was released', () => {
+  it('when another worker sent the row meanwhile, then the slow worker does not send it again', async () => {
+    const { ticket } = await newTicket();
+    const [slow] = (await claimDueEmails(app.ctx, 10)).filter((e) => e.ticketId === ticket.id);
+    clock.advance(settings.staleClaimMs + 1_000);
+    await releaseStaleClaims(app.ctx, settings.staleClaimMs);
+    await drain(); // another worker claims and sends it
+    expect(peer.received).toHaveLength(1);
+    expect(await deliverEmail(app.ctx, mailer, slow!, settings)).toBe('lost_claim');
+    expect(peer.received).toHaveLength(1);
+    const sentEvents = await app.dataSource.query(
+      `SELECT count(*)::int AS n FROM timeline_events WHERE ticket_id = $1 AND type = 'email_sent'`,
+      [ticket.id],
+    );
+    expect(sentEvents[0].n).toBe(1);
   });
 });
 
