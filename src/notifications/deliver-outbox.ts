@@ -173,6 +173,10 @@ function compose(ctx: ServiceContext, email: OutboxEmail, mailFrom: string): Out
     text: rendered.text,
     html: rendered.html,
     messageId: emailMessageId(email.id, domain),
+    // RFC 3834: machine mail says so, so that auto-responders do not answer it (no mail loops).
+    ...(email.template === 'public_update'
+      ? {}
+      : { headers: { 'Auto-Submitted': 'auto-generated' } }),
   };
   if (customerMail) {
     // The acknowledgement starts the ticket's thread; everything after replies to it.

@@ -30,6 +30,7 @@ export async function startDevMailbox(port: number): Promise<DevMailbox> {
   const caught: CaughtEmail[] = [];
   let nextId = 1;
   const server = new SMTPServer({
+    size: 10 * 1024 * 1024,
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
@@ -57,8 +58,13 @@ export async function startDevMailbox(port: number): Promise<DevMailbox> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // A client's broken connection must never become an uncaught error in the whole process.
+  server.on('error', () => undefined);
   const address = server.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {

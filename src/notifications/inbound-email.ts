@@ -44,6 +44,8 @@ export interface InboundEmail {
   recipients: string[];
   /** In-Reply-To first, then References from the newest back. */
   threadIds: string[];
+  /** Why this is machine mail (auto-reply, bounce) that must not reopen or open a ticket. */
+  automated: string | null;
 }
 
 export type InboundEmailResult =
@@ -53,6 +55,7 @@ export type InboundEmailResult =
       eventId: string;
       matchedBy: 'reply_token' | 'thread';
     }
+  | { result: 'ignored'; reason: string }
   | {
       result: 'created';
       ticketId: string;
@@ -68,6 +71,15 @@ export async function receiveInboundEmail(
   query: InboundEmailQuery,
 ): Promise<InboundEmailResult> {
   const email = await parseInboundEmail(raw);
+  // Out-of-office replies and bounces would reopen tickets, open new ones for mailer daemons and
+  // answer them with acknowledgements: a mail loop. They are acknowledged and dropped.
+  if (email.automated) return { result: 'ignored', reason: email.automated };
+  const staff: unknown[] = await ctx.dataSource.query(
+    `SELECT 1 FROM agents WHERE lower(email) = $1 LIMIT 1`,
+    [email.from.address],
+  );
+  if (staff.length > 0)
+    return { result: 'ignored', reason: 'sent by a staff member, not a customer' };
   const match = await matchTicket(ctx, email);
   if (match) {
     const { event } = await logCustomerMessage(ctx, actor, match.ticketId, {
@@ -112,13 +124,41 @@ export async function parseInboundEmail(raw: Buffer): Promise<InboundEmail> {
     skipTextLinks: true,
   });
   return {
-    messageId: mail.messageId?.trim() || `<sha256-${sha256(raw)}@inbound>`,
+    messageId: safeMessageId(mail.messageId) ?? `<sha256-${sha256(raw)}@inbound>`,
     from: senderOf(mail),
     subject: subjectOf(mail.subject),
     text: stripQuotedHistory(withoutNul(mail.text ?? '')),
     recipients: recipientsOf(mail),
     threadIds: threadIdsOf(mail),
+    automated: automationOf(mail),
   };
+}
+
+/** A Message-ID as printable ASCII, or none (it is stored as text and in JSON). */
+function safeMessageId(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed && /^<?[\x21-\x7e]{1,900}>?$/.test(trimmed) ? trimmed : null;
+}
+
+/** RFC 3834 and common practice: the marks of an auto-reply or a delivery report. */
+function automationOf(mail: ParsedMail): string | null {
+  const header = (name: string) => {
+    const value = mail.headers.get(name);
+    return typeof value === 'string'
+      ? value.toLowerCase()
+      : value
+        ? JSON.stringify(value).toLowerCase()
+        : '';
+  };
+  const autoSubmitted = header('auto-submitted');
+  if (autoSubmitted && !autoSubmitted.includes('no')) return `Auto-Submitted: ${autoSubmitted}`;
+  if (/\b(bulk|junk|list|auto_reply)\b/.test(header('precedence')))
+    return `Precedence: ${header('precedence')}`;
+  if (header('x-autoreply') || header('x-autorespond')) return 'X-Autoreply';
+  if (header('content-type').includes('multipart/report')) return 'delivery report';
+  const from = (mail.from?.value?.[0]?.address ?? '').toLowerCase();
+  if (/^(mailer-daemon|postmaster)@/.test(from)) return `from ${from}`;
+  return null;
 }
 
 function senderOf(mail: ParsedMail): { address: string; name: string } {

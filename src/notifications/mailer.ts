@@ -11,6 +11,7 @@ export interface OutgoingEmail {
   messageId: string;
   inReplyTo?: string;
   references?: string[];
+  headers?: Record<string, string>;
 }
 
 export interface SentEmail {
@@ -89,6 +90,7 @@ export function createSmtpMailer(
         messageId: email.messageId,
         inReplyTo: email.inReplyTo,
         references: email.references,
+        headers: email.headers,
       });
       return { messageId: info.messageId, response: String(info.response ?? '') };
     },

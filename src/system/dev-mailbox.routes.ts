@@ -5,6 +5,15 @@ import type { DevMailbox } from '../notifications/dev-mailbox';
 /** /dev/mailbox: what the development mailbox caught (only mounted when SMTP_URL is unset). */
 export function devMailboxRoutes(mailbox: DevMailbox): Router {
   const router = Router();
+  // Customer mail (with status and survey links) is readable here: only from this machine.
+  router.use('/dev/mailbox', (req, res, next) => {
+    const from = req.socket.remoteAddress ?? '';
+    if (from === '127.0.0.1' || from === '::1' || from === '::ffff:127.0.0.1') {
+      next();
+      return;
+    }
+    res.status(404).type('text').send('Not found.');
+  });
   router.get('/dev/mailbox', (req, res) => {
     const messages = mailbox.messages();
     if (req.accepts(['html', 'json']) === 'json') {

@@ -444,3 +444,55 @@ describe('stripQuotedHistory', () => {
     expect(stripQuotedHistory('> only a quote\n')).toBe('> only a quote');
   });
 });
+
+describe('POST /inbound/email: machine mail and staff', () => {
+  it('when an out-of-office reply or a bounce arrives, then it is ignored: nothing reopens, no ticket, no customer', async () => {
+    const s = await scene();
+    await f.as(s.rep.token).post(`/tickets/${s.ticket.id}/resolve`, {
+      resolution: 'Done',
+      rootCause: { silo: 'network', category: 'outage' },
+    });
+    const outOfOffice = rawEmail({
+      from: s.customer.email,
+      inReplyTo: `<ticket-${s.ticket.id}@ownit.test>`,
+      body: 'I am out of the office until Monday.',
+    }).replace('MIME-Version: 1.0', 'Auto-Submitted: auto-replied\r\nMIME-Version: 1.0');
+    const ooo = await postEmail(s.gateway.token, outOfOffice);
+    expect(ooo.status).toBe(200);
+    expect(ooo.body.result).toBe('ignored');
+    expect((await ticketNow(s.rep.token, s.ticket.id)).status).toBe('resolved');
+
+    const customers = await app.dataSource.query(`SELECT count(*)::int AS n FROM customers`);
+    const bounce = await postEmail(
+      s.gateway.token,
+      rawEmail({ from: 'MAILER-DAEMON@mail.customer.test', body: 'Delivery failed' }),
+      `?teamId=${s.team.id}`,
+    );
+    expect(bounce.body.result).toBe('ignored');
+    const after = await app.dataSource.query(`SELECT count(*)::int AS n FROM customers`);
+    expect(after[0].n).toBe(customers[0].n);
+  });
+
+  it('when a staff member replies to a notification, then no customer or ticket is created from it', async () => {
+    const s = await scene();
+    const res = await postEmail(
+      s.gateway.token,
+      rawEmail({ from: s.rep.email, body: 'Thanks, I will take it.' }),
+      `?teamId=${s.team.id}`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.result).toBe('ignored');
+  });
+
+  it('when the Message-ID holds control characters, then it is answered, not a 500', async () => {
+    const s = await scene();
+    const raw = rawEmail({
+      from: s.customer.email,
+      messageId: '<bad\u0000id@x>',
+      inReplyTo: `<ticket-${s.ticket.id}@ownit.test>`,
+      body: 'Still broken',
+    });
+    const res = await postEmail(s.gateway.token, raw);
+    expect([200, 201]).toContain(res.status);
+  });
+});
