@@ -19,8 +19,12 @@ export async function createCustomer(
   input: CreateCustomerInput,
 ): Promise<Customer> {
   const repo = ctx.dataSource.getRepository(Customer);
+  // Millisecond timestamps from the clock, the precision the list cursor carries.
+  const now = ctx.clock.now();
   return repo.save(
     repo.create({
+      createdAt: now,
+      updatedAt: now,
       name: input.name,
       email: input.email,
       tier: input.tier ?? 'standard',

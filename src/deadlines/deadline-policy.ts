@@ -208,11 +208,3 @@ export function enforcementMoments(
     reescalateAt: addBusinessMinutes(dueAt, policy.reescalateAfterMinutes, calendar),
   };
 }
-
-export function computeFirstResponseDue(receivedAt: Date, calendar: BusinessCalendar): Date {
-  return closeOfArrivalBusinessDay(receivedAt, calendar).at;
-}
-
-export function computeNextUpdateDue(updatedAt: Date, calendar: BusinessCalendar): Date {
-  return closeOfNextBusinessDay(updatedAt, calendar).at;
-}
