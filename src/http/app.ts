@@ -11,6 +11,7 @@ import { promisesRoutes } from '../promises/promises.routes';
 import { deadlinesRoutes } from '../deadlines/deadlines.routes';
 import type { Logger } from '../logger';
 import { ownershipRoutes } from '../ownership/ownership.routes';
+import { reportsRoutes } from '../reports/reports.routes';
 import { healthRoutes } from '../system/health.routes';
 import { devMailboxRoutes } from '../system/dev-mailbox.routes';
 import type { DevMailbox } from '../notifications/dev-mailbox';
@@ -83,6 +84,7 @@ export function createApp({ ctx, redis, logger, devMailbox }: AppDependencies) {
   api.use(ticketsRoutes(ctx));
   api.use(ownershipRoutes(ctx));
   api.use(deadlinesRoutes(ctx));
+  api.use(reportsRoutes(ctx));
   api.use(consultsRoutes(ctx));
   api.use(promisesRoutes(ctx));
   app.use('/api/v1', api);
