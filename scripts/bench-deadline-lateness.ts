@@ -13,19 +13,13 @@ import {
   percentile,
   progress,
   seedTeam,
+  numberArgument,
 } from './bench/bench-environment';
 
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
-
 async function main(): Promise<void> {
-  const tickets = argument('tickets', 10_000);
-  const concurrency = argument('concurrency', 16);
-  const leadSeconds = argument('lead', 45);
+  const tickets = numberArgument('tickets', 10_000);
+  const concurrency = numberArgument('concurrency', 16);
+  const leadSeconds = numberArgument('lead', 45);
   const env = await createBenchEnvironment('lateness', concurrency + 4);
   try {
     const policy = {

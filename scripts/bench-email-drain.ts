@@ -6,18 +6,17 @@
 import { SMTPServer } from 'smtp-server';
 import { DEFAULT_DELIVERY, drainOutbox } from '../src/notifications/deliver-outbox';
 import { createSmtpMailer } from '../src/notifications/mailer';
-import { bar, createBenchEnvironment, progress, seedTeam } from './bench/bench-environment';
-
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
+import {
+  bar,
+  createBenchEnvironment,
+  progress,
+  seedTeam,
+  numberArgument,
+} from './bench/bench-environment';
 
 async function main(): Promise<void> {
-  const emails = argument('emails', 10_000);
-  const parallel = argument('parallel', 10);
+  const emails = numberArgument('emails', 10_000);
+  const parallel = numberArgument('parallel', 10);
   const env = await createBenchEnvironment('email', parallel + 4);
   let received = 0;
   const sink = new SMTPServer({

@@ -10,17 +10,11 @@ import {
   insertOpenTickets,
   progress,
   seedTeam,
+  numberArgument,
 } from './bench/bench-environment';
 
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
-
 async function main(): Promise<void> {
-  const tickets = argument('tickets', 100_000);
+  const tickets = numberArgument('tickets', 100_000);
   const env = await createBenchEnvironment('reconcile');
   try {
     const policy = {

@@ -213,3 +213,13 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+/** A positive number from `--name N` on the command line, or the fallback. */
+export function numberArgument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`--${name} must be a positive number (got ${process.argv[index + 1]})`);
+  }
+  return value;
+}

@@ -44,6 +44,17 @@ async function customerOf(manager: EntityManager, ticket: Ticket): Promise<Custo
   return manager.getRepository(Customer).findOneByOrFail({ id: ticket.customerId });
 }
 
+/** What every customer email of a ticket names: the ticket, the customer and the owner. */
+async function customerEmailBasics(manager: EntityManager, ticket: Ticket, customer: Customer) {
+  return {
+    ticketRef: ticket.ref,
+    subject: ticket.subject,
+    customerName: customer.name,
+    locale: customer.locale,
+    ownerName: await agentName(manager, ticket.ownerId),
+  };
+}
+
 async function agentName(manager: EntityManager, agentId: string): Promise<string> {
   return (await manager.getRepository(Agent).findOneByOrFail({ id: agentId })).name;
 }
@@ -134,11 +145,7 @@ export async function postUpdate(
       ticketId: ticket.id,
       customerId: customer.id,
       payload: {
-        ticketRef: ticket.ref,
-        subject: ticket.subject,
-        customerName: customer.name,
-        locale: customer.locale,
-        ownerName: await agentName(manager, ticket.ownerId),
+        ...(await customerEmailBasics(manager, ticket, customer)),
         body: input.body,
         nextUpdateDueAt: ticket.nextUpdateDueAt?.toISOString() ?? null,
         timezone: (await team()).timezone,
@@ -325,11 +332,7 @@ export async function resolveTicket(
       ticketId: ticket.id,
       customerId: customer.id,
       payload: {
-        ticketRef: ticket.ref,
-        subject: ticket.subject,
-        customerName: customer.name,
-        locale: customer.locale,
-        ownerName: await agentName(manager, ticket.ownerId),
+        ...(await customerEmailBasics(manager, ticket, customer)),
         resolution: input.resolution,
       },
       at: now,
@@ -343,11 +346,7 @@ export async function resolveTicket(
       ticketId: ticket.id,
       customerId: customer.id,
       payload: {
-        ticketRef: ticket.ref,
-        subject: ticket.subject,
-        customerName: customer.name,
-        locale: customer.locale,
-        ownerName: await agentName(manager, ticket.ownerId),
+        ...(await customerEmailBasics(manager, ticket, customer)),
       },
       at: now,
       sendAt: new Date(now.getTime() + ctx.settings.surveyDelayHours * 3_600_000),
