@@ -40,12 +40,10 @@ async function timelineTypes(token: string, ticketId: string): Promise<string[]>
 describe('consults', () => {
   it('when the owner consults billing and billing answers, then ownership never moves', async () => {
     const { billing, billingRep, owner, ticket } = await careAndBilling();
-    const asked = await f
-      .as(owner.token)
-      .post(`/tickets/${ticket.id}/consults`, {
-        teamId: billing.id,
-        question: 'Was the promo credit applied?',
-      });
+    const asked = await f.as(owner.token).post(`/tickets/${ticket.id}/consults`, {
+      teamId: billing.id,
+      question: 'Was the promo credit applied?',
+    });
     expect(asked.status).toBe(201);
     // Default due time: the close of the consulted team's business day (17:00 London = 17:00 UTC).
     expect(asked.body).toMatchObject({
@@ -87,12 +85,10 @@ describe('consults', () => {
 
   it('when an agent of another team is consulted by name, then only they see it and a stranger cannot answer', async () => {
     const { billingRep, outsider, owner, ticket } = await careAndBilling();
-    const asked = await f
-      .as(owner.token)
-      .post(`/tickets/${ticket.id}/consults`, {
-        agentId: billingRep.id,
-        question: 'Refund status?',
-      });
+    const asked = await f.as(owner.token).post(`/tickets/${ticket.id}/consults`, {
+      agentId: billingRep.id,
+      question: 'Refund status?',
+    });
     expect(asked.status).toBe(201);
     expect((await f.as(outsider.token).get(`/tickets/${ticket.id}`)).status).toBe(404);
     expect(
@@ -115,22 +111,18 @@ describe('consults', () => {
           .post(`/tickets/${ticket.id}/consults`, { teamId: billing.id, question: 'q' })
       ).status,
     ).toBe(403);
-    const both = await f
-      .as(owner.token)
-      .post(`/tickets/${ticket.id}/consults`, {
-        teamId: billing.id,
-        agentId: billingRep.id,
-        question: 'q',
-      });
+    const both = await f.as(owner.token).post(`/tickets/${ticket.id}/consults`, {
+      teamId: billing.id,
+      agentId: billingRep.id,
+      question: 'q',
+    });
     expect(both.status).toBe(400);
     expect(both.body.errors[0].path).toBe('agentId');
-    const past = await f
-      .as(owner.token)
-      .post(`/tickets/${ticket.id}/consults`, {
-        teamId: billing.id,
-        question: 'q',
-        dueAt: '2020-01-01T00:00:00Z',
-      });
+    const past = await f.as(owner.token).post(`/tickets/${ticket.id}/consults`, {
+      teamId: billing.id,
+      question: 'q',
+      dueAt: '2020-01-01T00:00:00Z',
+    });
     expect(past.status).toBe(400);
     expect(past.body.errors[0].path).toBe('dueAt');
   });
