@@ -1,4 +1,4 @@
-# One image for both processes: `npm run serve` (API + worker), `serve:api`, `serve:worker`.
+# One image for both roles: `node dist/src/main.js` (API + worker, the default), or `dist/src/api.js` and `dist/src/worker.js` apart (see docker-compose.yml).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
