@@ -2,9 +2,10 @@ import { Agent } from '../agents/agent.entity';
 import type { ServiceContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { updateReturning } from '../db/update-returning';
-import { queueEmail } from '../notifications/queue-email';
+import { emailStaffAboutTicket } from '../notifications/email-staff';
 import { Ticket } from '../tickets/ticket.entity';
 import { recordEvent } from '../timeline/record-event';
+import { consultedRecipients } from './consults.service';
 
 /** How long before its due time the consulted party is reminded. */
 export const CONSULT_REMINDER_MS = 60 * 60_000;
@@ -44,32 +45,16 @@ export async function runConsultChecks(
         actorId: null,
         data: { consultId: row.id, dueAt: row.due_at.toISOString() },
       });
-      const recipients = row.agent_id
-        ? await manager.getRepository(Agent).findBy({ id: row.agent_id })
-        : await manager
-            .getRepository(Agent)
-            .createQueryBuilder('a')
-            .where(`a.team_id = :teamId AND a.active AND a.role IN ('rep', 'supervisor')`, {
-              teamId: row.team_id,
-            })
-            .getMany();
-      for (const agent of recipients) {
-        await queueEmail(manager, {
-          key: `consult:${row.id}:reminder:${agent.id}`,
-          template: 'consult_reminder',
-          toAddress: agent.email,
-          ticketId: row.ticket_id,
-          agentId: agent.id,
-          payload: {
-            ticketRef: ticket.ref,
-            subject: ticket.subject,
-            agentName: agent.name,
-            question: row.question,
-            dueAt: row.due_at.toISOString(),
-          },
-          at: now,
-        });
-      }
+      const recipients = await consultedRecipients(manager, {
+        agentId: row.agent_id,
+        teamId: row.team_id,
+      });
+      await emailStaffAboutTicket(manager, ticket, recipients, {
+        template: 'consult_reminder',
+        key: (agent) => `consult:${row.id}:reminder:${agent.id}`,
+        payload: { question: row.question, dueAt: row.due_at.toISOString() },
+        at: now,
+      });
     }
     return rows.length;
   });
@@ -93,18 +78,10 @@ export async function runConsultChecks(
         actorId: null,
         data: { consultId: row.id, dueAt: row.due_at.toISOString() },
       });
-      await queueEmail(manager, {
-        key: `consult:${row.id}:overdue`,
+      await emailStaffAboutTicket(manager, ticket, [owner], {
         template: 'consult_overdue',
-        toAddress: owner.email,
-        ticketId: row.ticket_id,
-        agentId: owner.id,
-        payload: {
-          ticketRef: ticket.ref,
-          subject: ticket.subject,
-          agentName: owner.name,
-          dueAt: row.due_at.toISOString(),
-        },
+        key: () => `consult:${row.id}:overdue`,
+        payload: { dueAt: row.due_at.toISOString() },
         at: now,
       });
     }

@@ -6,7 +6,7 @@ import type { ServiceContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { closeOfArrivalBusinessDay } from '../deadlines/calendar';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
-import { queueEmail } from '../notifications/queue-email';
+import { emailStaffAboutTicket } from '../notifications/email-staff';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import { calendarOf } from '../teams/calendar-of';
 import { Team } from '../teams/team.entity';
@@ -72,24 +72,12 @@ export async function askConsult(
         dueAt: dueAt.toISOString(),
       },
     });
-    for (const recipient of await consultedRecipients(manager, consult)) {
-      await queueEmail(manager, {
-        key: `consult:${consult.id}:asked:${recipient.id}`,
-        template: 'consult_asked',
-        toAddress: recipient.email,
-        ticketId: ticket.id,
-        agentId: recipient.id,
-        payload: {
-          ticketRef: ticket.ref,
-          subject: ticket.subject,
-          agentName: recipient.name,
-          question: input.question,
-          dueAt: dueAt.toISOString(),
-          timezone: team.timezone,
-        },
-        at: now,
-      });
-    }
+    await emailStaffAboutTicket(manager, ticket, await consultedRecipients(manager, consult), {
+      template: 'consult_asked',
+      key: (agent) => `consult:${consult.id}:asked:${agent.id}`,
+      payload: { question: input.question, dueAt: dueAt.toISOString(), timezone: team.timezone },
+      at: now,
+    });
     return consult;
   });
 }
@@ -114,9 +102,12 @@ async function consultedParty(
 }
 
 /** The consulted agent, or the consulted team's active supervisors and reps. */
-async function consultedRecipients(manager: EntityManager, consult: Consult): Promise<Agent[]> {
+export async function consultedRecipients(
+  manager: EntityManager,
+  consult: Pick<Consult, 'agentId' | 'teamId'>,
+): Promise<Agent[]> {
   const repo = manager.getRepository(Agent);
-  if (consult.agentId) return [await repo.findOneByOrFail({ id: consult.agentId })];
+  if (consult.agentId) return repo.findBy({ id: consult.agentId });
   return repo
     .createQueryBuilder('a')
     .where(`a.team_id = :teamId AND a.active AND a.role IN ('rep', 'supervisor')`, {
@@ -169,18 +160,10 @@ export async function answerConsult(
       data: { consultId: consult.id, answer: input.answer, late: now > consult.dueAt },
     });
     const owner = await manager.getRepository(Agent).findOneByOrFail({ id: ticket.ownerId });
-    await queueEmail(manager, {
-      key: `consult:${consult.id}:answered`,
+    await emailStaffAboutTicket(manager, ticket, [owner], {
       template: 'consult_answered',
-      toAddress: owner.email,
-      ticketId: ticket.id,
-      agentId: owner.id,
-      payload: {
-        ticketRef: ticket.ref,
-        subject: ticket.subject,
-        agentName: owner.name,
-        answer: input.answer,
-      },
+      key: () => `consult:${consult.id}:answered`,
+      payload: { answer: input.answer },
       at: now,
     });
     return consult;

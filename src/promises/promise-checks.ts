@@ -2,7 +2,7 @@ import { Agent } from '../agents/agent.entity';
 import type { ServiceContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { updateReturning } from '../db/update-returning';
-import { queueEmail } from '../notifications/queue-email';
+import { emailStaffAboutTicket } from '../notifications/email-staff';
 import { Ticket } from '../tickets/ticket.entity';
 import { recordEvent } from '../timeline/record-event';
 import { CustomerPromise } from './promise.entity';
@@ -44,19 +44,10 @@ export async function runPromiseChecks(
         actorId: null,
         data: { promiseId: row.id, dueAt: row.due_at.toISOString() },
       });
-      await queueEmail(manager, {
-        key: `promise:${row.id}:reminder`,
+      await emailStaffAboutTicket(manager, ticket, [owner], {
         template: 'promise_reminder',
-        toAddress: owner.email,
-        ticketId: row.ticket_id,
-        agentId: owner.id,
-        payload: {
-          ticketRef: ticket.ref,
-          subject: ticket.subject,
-          agentName: owner.name,
-          description: row.description,
-          dueAt: row.due_at.toISOString(),
-        },
+        key: () => `promise:${row.id}:reminder`,
+        payload: { description: row.description, dueAt: row.due_at.toISOString() },
         at: now,
       });
     }
@@ -80,25 +71,17 @@ export async function runPromiseChecks(
       const supervisors = await manager
         .getRepository(Agent)
         .findBy({ teamId: ticket.teamId, role: 'supervisor', active: true });
-      for (const agent of [owner, ...supervisors]) {
-        await queueEmail(manager, {
-          key: `promise:${promise.id}:broken:${agent.id}`,
-          template: 'promise_broken',
-          toAddress: agent.email,
-          ticketId: ticket.id,
-          agentId: agent.id,
-          payload: {
-            ticketRef: ticket.ref,
-            subject: ticket.subject,
-            agentName: agent.name,
-            ownerName: owner.name,
-            description: promise.description,
-            silo: promise.silo,
-            dueAt: promise.dueAt.toISOString(),
-          },
-          at: now,
-        });
-      }
+      await emailStaffAboutTicket(manager, ticket, [owner, ...supervisors], {
+        template: 'promise_broken',
+        key: (agent) => `promise:${promise.id}:broken:${agent.id}`,
+        payload: {
+          ownerName: owner.name,
+          description: promise.description,
+          silo: promise.silo,
+          dueAt: promise.dueAt.toISOString(),
+        },
+        at: now,
+      });
     }
     return due.length;
   });
