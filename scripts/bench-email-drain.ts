@@ -1,8 +1,11 @@
 /**
  * Benchmark: drain 10,000 outbox rows to a local SMTP sink through the real delivery path
  * (claim with SKIP LOCKED, render, send over one pooled nodemailer transport, mark sent).
- * Reports emails per second. Run: npm run bench:email [-- --emails 10000 --parallel 10]
+ * Reports emails per second, next to bare nodemailer sending as many messages of the same size
+ * through the same kind of pool (5 connections) to the same sink, `parallel` in flight.
+ * Run: npm run bench:email [-- --emails 10000 --parallel 10]
  */
+import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { DEFAULT_DELIVERY, drainOutbox } from '../src/notifications/deliver-outbox';
 import { createSmtpMailer } from '../src/notifications/mailer';
@@ -12,11 +15,16 @@ import {
   progress,
   seedTeam,
   numberArgument,
+  mib,
 } from './bench/bench-environment';
+import { emitResult } from './bench/http-load';
+import { load } from './bench/ownit-processes';
 
 async function main(): Promise<void> {
   const emails = numberArgument('emails', 10_000);
   const parallel = numberArgument('parallel', 10);
+  const loadStart = load();
+  let bytesReceived = 0;
   const env = await createBenchEnvironment('email', parallel + 4);
   let received = 0;
   const sink = new SMTPServer({
@@ -24,11 +32,13 @@ async function main(): Promise<void> {
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onData(stream, _session, callback) {
+      stream.on('data', (chunk: Buffer) => {
+        bytesReceived += chunk.length;
+      });
       stream.on('end', () => {
         received += 1;
         callback(null, 'queued');
       });
-      stream.resume();
     },
   });
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', () => resolve()));
@@ -65,14 +75,56 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - started) / 1000;
     clearInterval(timer);
     bar('emails delivered', received, emails);
+    const drainRss = process.memoryUsage().rss;
+    const averageBytes = Math.round(bytesReceived / Math.max(1, received));
+
+    // Bare nodemailer: the same number of messages of the same size, no database at all.
+    const bare: Record<string, number> = {};
+    const text = 'x'.repeat(Math.max(100, Math.floor(averageBytes / 3)));
+    for (const inFlight of [parallel, 50]) {
+      received = 0;
+      const transport = nodemailer.createTransport({
+        pool: true,
+        maxConnections: 5,
+        host: '127.0.0.1',
+        port,
+        secure: false,
+        ignoreTLS: true,
+      });
+      let next = 0;
+      const bareStarted = Date.now();
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (next < emails) {
+            const i = next++;
+            await transport.sendMail({
+              from: 'support@bench.invalid',
+              to: `customer${i}@bench.invalid`,
+              subject: `Benchmark concern ${i}`,
+              text,
+              html: `<p>${text}</p>`,
+            });
+          }
+        }),
+      );
+      const bareSeconds = (Date.now() - bareStarted) / 1000;
+      transport.close();
+      bare[`inFlight${inFlight}`] = Math.round(emails / bareSeconds);
+      progress(`bare nodemailer, ${inFlight} in flight: ${bare[`inFlight${inFlight}`]} emails/s`);
+    }
     const result = {
       emails,
       parallel,
       seconds: Number(seconds.toFixed(1)),
       emailsPerSecond: Math.round(counts.sent / seconds),
       outcomes: counts,
-      receivedBySink: received,
+      receivedBySink: counts.sent,
+      averageMessageBytes: averageBytes,
+      bareNodemailerPerSecond: bare,
+      peakRss: mib(Math.max(drainRss, process.memoryUsage().rss)),
+      load: { start: loadStart, end: load() },
     };
+    emitResult(result);
     console.log(JSON.stringify(result, null, 2));
     console.log(
       `outbox drain: ${counts.sent} emails in ${result.seconds} s = ${result.emailsPerSecond} emails/s`,

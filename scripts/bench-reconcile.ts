@@ -12,9 +12,12 @@ import {
   seedTeam,
   numberArgument,
 } from './bench/bench-environment';
+import { emitResult } from './bench/http-load';
+import { load } from './bench/ownit-processes';
 
 async function main(): Promise<void> {
   const tickets = numberArgument('tickets', 100_000);
+  const loadStart = load();
   const env = await createBenchEnvironment('reconcile');
   try {
     const policy = {
@@ -33,7 +36,6 @@ async function main(): Promise<void> {
       5 * 86_400_000,
       {
         warnBeforeMs: 60 * 60_000,
-        reescalateAfterMs: 120 * 60_000,
       },
     );
     await env.dataSource.query('ANALYZE tickets');
@@ -61,7 +63,10 @@ async function main(): Promise<void> {
       afterFlush: { millis: report.millis, jobsScheduled: report.jobsScheduled, jobsInRedis },
       firstPassMillis: first.millis,
       repeatPass: { millis: again.millis, jobsInRedisAfter: after },
+      peakRss: `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+      load: { start: loadStart, end: load() },
     };
+    emitResult(result);
     console.log(JSON.stringify(result, null, 2));
     console.log(
       `reconciler after a Redis flush: ${tickets} open tickets, ${report.jobsScheduled} jobs re-created in ${(report.millis / 1000).toFixed(1)} s`,

@@ -5,7 +5,7 @@
  * Prints median and p95 milliseconds per report and the first run (cold) separately.
  * Run: npm run bench:reports [-- --database ownit_seed --runs 20]
  */
-import type { Actor } from '../src/agents/actor';
+import type { Actor } from '../src/actor';
 import { systemClock } from '../src/clock';
 import { createDataSource } from '../src/db/data-source';
 import { atRiskReport } from '../src/reports/at-risk-report';

@@ -22,7 +22,7 @@ import { generateToken } from '../src/agents/tokens';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/data-source';
 import { ensureDatabaseExists } from '../src/db/ensure-database';
-import { DEFAULT_POLICY } from '../src/teams/business-calendar';
+import { DEFAULT_POLICY } from '../src/deadline-rules/business-calendar';
 import { bar, progress } from './bench/bench-environment';
 
 export const DEFAULT_SEED_DATABASE = 'ownit_seed';

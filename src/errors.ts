@@ -7,8 +7,19 @@ export interface FieldError {
   message: string;
 }
 
+/** What kind of refusal a domain error is; src/http/problem.ts maps each kind to one status. */
+export type DomainErrorKind =
+  | 'invalid-input'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'precondition-failed'
+  | 'gone'
+  | 'too-many-requests';
+
 export abstract class DomainError extends Error {
-  abstract readonly kind: string;
+  abstract readonly kind: DomainErrorKind;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -53,6 +64,22 @@ export class PreconditionFailed extends DomainError {
   constructor(
     message: string,
     readonly currentVersion: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The link or token was valid once but is used up or expired. */
+export class Gone extends DomainError {
+  readonly kind = 'gone';
+}
+
+/** Too many attempts; the caller may try again after `retryAfterSeconds`. */
+export class TooManyRequests extends DomainError {
+  readonly kind = 'too-many-requests';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
   ) {
     super(message);
   }

@@ -17,10 +17,13 @@ export async function runProcess(options: Omit<RuntimeOptions, 'clock'>): Promis
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
-  process.on('unhandledRejection', (reason) =>
-    logger.error({ err: reason }, 'unhandled rejection'),
-  );
+  const logger = createLogger(config.logLevel, { format: config.logFormat });
+  // Either means a bug left state unknown: exit non-zero, and let the supervisor (systemd,
+  // docker's restart policy) start a clean process. Connection loss is handled, never fatal.
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled rejection; exiting');
+    process.exit(1);
+  });
   process.on('uncaughtException', (error) => {
     // State is unknown after an uncaught exception: log it and let the supervisor restart us.
     logger.fatal({ err: error }, 'uncaught exception; exiting');

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { systemClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
-import type { ServiceContext } from '../../src/context';
+import { createServiceContext, type ServiceContext } from '../../src/context';
 import { openDatabase } from '../../src/db/data-source';
 import { ensureDatabaseExists } from '../../src/db/ensure-database';
 import { createLogger } from '../../src/logger';
@@ -18,6 +17,8 @@ import { createProducerConnection, waitUntilReady } from '../../src/worker/redis
 export interface BenchEnvironment {
   ctx: ServiceContext;
   dataSource: DataSource;
+  /** The throw-away database, for OwnIt processes and pgbench started by the benchmark. */
+  databaseUrl: string;
   redis: Redis;
   redisUrl: string;
   queuePrefix: string;
@@ -56,21 +57,16 @@ export async function createBenchEnvironment(
   }
   const queuePrefix = `ownit-bench-${suffix}`;
   const deadlineJobs = new BullDeadlineQueue(redis, queuePrefix);
-  const ctx: ServiceContext = {
+  const ctx = createServiceContext(config, {
     dataSource,
-    clock: systemClock,
     deadlineJobs,
     logger: createLogger('warn'),
-    settings: {
-      handoffExpiryHours: 24,
-      surveyDelayHours: 24,
-      linkSecret: randomBytes(32).toString('base64url'),
-      publicUrl: 'http://localhost:3000',
-    },
-  };
+    linkSecret: randomBytes(32).toString('base64url'),
+  });
   return {
     ctx,
     dataSource,
+    databaseUrl,
     redis,
     redisUrl: config.redisUrl,
     queuePrefix,
@@ -171,7 +167,7 @@ export async function insertOpenTickets(
   count: number,
   firstDue: Date,
   spreadMs: number,
-  moments: { warnBeforeMs: number | null; reescalateAfterMs: number },
+  moments: { warnBeforeMs: number | null },
 ): Promise<void> {
   const batch = 10_000;
   for (let offset = 0; offset < count; offset += batch) {
@@ -183,11 +179,10 @@ export async function insertOpenTickets(
        )
        INSERT INTO tickets (customer_id, team_id, owner_id, created_by_id, subject, description, channel,
                             received_at, response_clock_started_at, first_response_due_at,
-                            deadline_version, deadline_warn_at, deadline_reescalate_at)
+                            deadline_version, deadline_warn_at)
        SELECT $1::uuid, $7::uuid, ($8::uuid[])[1 + (i % array_length($8::uuid[], 1))], ($8::uuid[])[1], 'Bench ' || i, 'Benchmark ticket', 'api',
               now(), now(), due.at, 1,
-              CASE WHEN $9::float8 IS NULL THEN NULL ELSE due.at - $9::float8 * interval '1 millisecond' END,
-              due.at + $10::float8 * interval '1 millisecond'
+              CASE WHEN $9::float8 IS NULL THEN NULL ELSE due.at - $9::float8 * interval '1 millisecond' END
          FROM due`,
       [
         seeded.customerId,
@@ -199,7 +194,6 @@ export async function insertOpenTickets(
         seeded.teamId,
         seeded.repIds,
         moments.warnBeforeMs,
-        moments.reescalateAfterMs,
       ],
     );
     bar('seeding tickets', offset + n, count);

@@ -2,13 +2,14 @@ import type { DataSource } from 'typeorm';
 import { generateToken, hashToken } from './tokens';
 
 /**
- * Makes sure an active admin authenticates with the configured ADMIN_TOKEN, so a fresh install
- * can be driven over the API. Idempotent; safe when several processes start at once.
+ * Makes sure an admin authenticates with the configured ADMIN_TOKEN, so a fresh install can be
+ * driven over the API. Idempotent; safe when several processes start at once. An agent with that
+ * token that was deactivated is left deactivated ('deactivated'): set a new ADMIN_TOKEN.
  */
 export async function ensureAdminWithToken(
   dataSource: DataSource,
   token: string,
-): Promise<'created' | 'existed'> {
+): Promise<'created' | 'existed' | 'deactivated'> {
   const tokenHash = hashToken(token);
   const result: unknown[] = await dataSource.query(
     `INSERT INTO agents (name, email, role, team_id, capacity, token_hash)
@@ -18,11 +19,12 @@ export async function ensureAdminWithToken(
     [tokenHash],
   );
   if (result.length > 0) return 'created';
-  await dataSource.query(
-    `UPDATE agents SET active = true, role = 'admin' WHERE token_hash = $1 AND NOT (active AND role = 'admin')`,
+  // An admin deactivated on purpose stays deactivated: a restart must not revive it.
+  const [row]: Array<{ active: boolean }> = await dataSource.query(
+    `SELECT active FROM agents WHERE token_hash = $1`,
     [tokenHash],
   );
-  return 'existed';
+  return row && !row.active ? 'deactivated' : 'existed';
 }
 
 /**

@@ -5,9 +5,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-
-export const AGENT_ROLES = ['rep', 'supervisor', 'admin', 'integration'] as const;
-export type AgentRole = (typeof AGENT_ROLES)[number];
+import type { AgentRole } from '../actor';
 
 @Entity({ name: 'agents' })
 export class Agent {
@@ -36,6 +34,10 @@ export class Agent {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** The supervisor the first escalation level tells (else the team's supervisors). */
+  @Column({ name: 'supervisor_id', type: 'uuid', nullable: true })
+  supervisorId!: string | null;
+
   /** Escalations arrive as one daily digest instead of one email each. */
   @Column({ name: 'escalation_digest', type: 'boolean', default: false })
   escalationDigest!: boolean;
@@ -43,6 +45,10 @@ export class Agent {
   /** SHA-256 of the bearer token; the token itself is shown once and never stored. */
   @Column({ name: 'token_hash', type: 'text', select: false })
   tokenHash!: string;
+
+  /** argon2id hash of the console password; null until one is set. Never leaves the server. */
+  @Column({ name: 'password_hash', type: 'text', nullable: true, select: false })
+  passwordHash!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

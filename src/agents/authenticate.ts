@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Unauthenticated } from '../errors';
-import type { Actor } from './actor';
+import type { Actor } from '../actor';
 import { Agent } from './agent.entity';
 import { hashToken } from './tokens';
 
@@ -16,3 +16,9 @@ export async function authenticateToken(
   if (!agent) throw new Unauthenticated('The bearer token is not valid.');
   return { id: agent.id, name: agent.name, role: agent.role, teamId: agent.teamId };
 }
+
+/** The lookup the HTTP layer's `authenticate` middleware is given (http/request-context.ts). */
+export const tokenAuthenticator =
+  (dataSource: DataSource) =>
+  (token: string | undefined): Promise<Actor> =>
+    authenticateToken(dataSource, token);

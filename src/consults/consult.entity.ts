@@ -47,6 +47,13 @@ export class Consult {
   @Column({ name: 'overdue_at', type: 'timestamptz', nullable: true })
   overdueAt!: Date | null;
 
+  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
+  cancelledAt!: Date | null;
+
+  /** Who cancelled it: the owner or a supervisor, or whoever resolved the ticket. */
+  @Column({ name: 'cancelled_by_id', type: 'uuid', nullable: true })
+  cancelledById!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -17,6 +17,8 @@ export function consultView(consult: Consult, ticket?: { ref: string; subject: s
     answeredById: consult.answeredById,
     answeredAt: iso(consult.answeredAt),
     overdueAt: iso(consult.overdueAt),
+    cancelledAt: iso(consult.cancelledAt),
+    cancelledById: consult.cancelledById,
     createdAt: consult.createdAt.toISOString(),
   };
 }

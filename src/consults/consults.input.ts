@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredText, uuid } from '../common-input';
+import { requiredText, uuid, instant } from '../common-input';
 import { pageQuery } from '../pagination';
 
 export const askConsultInput = z
@@ -7,9 +7,7 @@ export const askConsultInput = z
     agentId: uuid.optional(),
     teamId: uuid.optional(),
     question: requiredText(5_000),
-    dueAt: z.iso
-      .datetime({ offset: true, message: 'must be an ISO-8601 time with offset' })
-      .optional(),
+    dueAt: instant().optional(),
   })
   .refine((input) => (input.agentId === undefined) !== (input.teamId === undefined), {
     message: 'name either agentId or teamId, not both',
@@ -19,6 +17,9 @@ export type AskConsultInput = z.output<typeof askConsultInput>;
 
 export const answerConsultInput = z.strictObject({ answer: requiredText(20_000) });
 export type AnswerConsultInput = z.output<typeof answerConsultInput>;
+
+export const cancelConsultInput = z.strictObject({ reason: requiredText(2_000).optional() });
+export type CancelConsultInput = z.output<typeof cancelConsultInput>;
 
 export const myConsultsQuery = z.strictObject({
   direction: z

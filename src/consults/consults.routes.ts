@@ -1,13 +1,19 @@
 import { Router } from 'express';
 import type { ServiceContext } from '../context';
-import { actorOf, idParam, ifMatchOf, staffOnly, ticketParam } from '../http/request-context';
+import { idParam, ifMatchOf, staffOnly, ticketParam } from '../http/request-context';
 import { parseBody, parseQuery } from '../http/validate';
-import { getTicket } from '../tickets/tickets.service';
+import { getTicket } from '../tickets/get-ticket';
 import { consultView } from './consult.view';
-import { answerConsultInput, askConsultInput, myConsultsQuery } from './consults.input';
+import {
+  answerConsultInput,
+  askConsultInput,
+  cancelConsultInput,
+  myConsultsQuery,
+} from './consults.input';
 import {
   answerConsult,
   askConsult,
+  cancelConsult,
   getConsult,
   listMyConsults,
   listTicketConsults,
@@ -21,7 +27,7 @@ export function consultsRoutes(ctx: ServiceContext): Router {
     res.status(201).location(`/api/v1/consults/${consult.id}`).json(consultView(consult));
   });
   router.get('/tickets/:id/consults', async (req, res) => {
-    const ticket = await getTicket(ctx, actorOf(res), ticketParam(req));
+    const ticket = await getTicket(ctx, staffOnly(res), ticketParam(req));
     res.json({
       items: (await listTicketConsults(ctx, ticket.id)).map((c) => consultView(c)),
       nextCursor: null,
@@ -36,6 +42,10 @@ export function consultsRoutes(ctx: ServiceContext): Router {
   router.post('/consults/:id/answer', async (req, res) => {
     const input = parseBody(answerConsultInput, req.body);
     res.json(consultView(await answerConsult(ctx, staffOnly(res), idParam(req, 'consult'), input)));
+  });
+  router.post('/consults/:id/cancel', async (req, res) => {
+    const input = parseBody(cancelConsultInput, req.body ?? {});
+    res.json(consultView(await cancelConsult(ctx, staffOnly(res), idParam(req, 'consult'), input)));
   });
   return router;
 }

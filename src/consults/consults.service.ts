@@ -1,27 +1,33 @@
 import { z } from 'zod';
+import { instant } from '../common-input';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../agents/actor';
+import { supervisesTeam, type Actor } from '../actor';
 import { Agent } from '../agents/agent.entity';
 import type { ServiceContext } from '../context';
-import { inTransaction } from '../db/transaction';
-import { closeOfArrivalBusinessDay } from '../deadlines/calendar';
+import { closeOfArrivalBusinessDay } from '../deadline-rules/calendar';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import { emailStaffAboutTicket } from '../notifications/email-staff';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import { calendarOf } from '../teams/calendar-of';
 import { Team } from '../teams/team.entity';
-import { withLockedTicket } from '../tickets/locked-ticket';
+import { inTicketTransaction, withLockedTicket } from '../tickets/locked-ticket';
 import { assertOwner } from '../tickets/ticket-access';
 import { Ticket } from '../tickets/ticket.entity';
 import { recordEvent } from '../timeline/record-event';
 import { Consult } from './consult.entity';
 import { consultView } from './consult.view';
-import type { AnswerConsultInput, AskConsultInput, MyConsultsQuery } from './consults.input';
+import type {
+  AnswerConsultInput,
+  AskConsultInput,
+  CancelConsultInput,
+  MyConsultsQuery,
+} from './consults.input';
 
 /**
  * The owner pulls another silo in without giving the concern away: a consult asks an agent or a
  * team, with its own due time (default: the close of the consulted team's business day).
  * The consulted party may read the ticket while the consult is open, never change its owner.
+ * The owner or a supervisor of the ticket's team may cancel it; resolving the ticket cancels it.
  */
 export async function askConsult(
   ctx: ServiceContext,
@@ -116,11 +122,25 @@ export async function consultedRecipients(
     .getMany();
 }
 
-/** The consulted agent, or any rep or supervisor of the consulted team, may answer. */
-export function mayAnswer(actor: Actor, consult: Consult): boolean {
-  if (actor.role === 'admin') return true;
-  if (consult.agentId === actor.id) return true;
+/** Whom a consult names: the consulted agent, or a rep or supervisor of the consulted team. */
+export function isConsulted(actor: Actor, consult: Consult): boolean {
+  if (consult.agentId) return consult.agentId === actor.id;
   return (actor.role === 'rep' || actor.role === 'supervisor') && actor.teamId === consult.teamId;
+}
+
+/** Only the consulted party answers, and never the ticket's owner (it asked). */
+export function mayAnswer(actor: Actor, consult: Consult, ticket: Ticket): boolean {
+  return isConsulted(actor, consult) && actor.id !== ticket.ownerId;
+}
+
+/** The owner, the asker, the consulted party, the ticket team's supervisors and admins see it. */
+function maySee(actor: Actor, consult: Consult, ticket: Ticket): boolean {
+  return (
+    isConsulted(actor, consult) ||
+    actor.id === consult.askedById ||
+    actor.id === ticket.ownerId ||
+    supervisesTeam(actor, ticket.teamId)
+  );
 }
 
 export async function answerConsult(
@@ -129,19 +149,15 @@ export async function answerConsult(
   consultId: string,
   input: AnswerConsultInput,
 ): Promise<Consult> {
-  return inTransaction(ctx.dataSource, async (manager) => {
-    const found = await manager.getRepository(Consult).findOneBy({ id: consultId });
-    if (!found) throw new NotFound(`No consult ${consultId}.`);
+  return inTicketTransaction(ctx, async (tx) => {
+    const { manager } = tx;
     // Ticket row first, then the consult: the lock order of every ticket write.
-    const ticket = await manager
-      .getRepository(Ticket)
-      .findOneOrFail({ where: { id: found.ticketId }, lock: { mode: 'for_no_key_update' } });
-    const consult = await manager
-      .getRepository(Consult)
-      .findOneOrFail({ where: { id: consultId }, lock: { mode: 'for_no_key_update' } });
-    if (!mayAnswer(actor, consult)) {
-      if (actor.id === ticket.ownerId)
-        throw new Forbidden('The consulted agent or team answers a consult.');
+    const locked = await tx.lockRowOfTicket(Consult, consultId);
+    if (!locked) throw new NotFound(`No consult ${consultId}.`);
+    const { ticket, row: consult } = locked;
+    if (!mayAnswer(actor, consult, ticket)) {
+      if (maySee(actor, consult, ticket))
+        throw new Forbidden('Only the consulted agent or team answers a consult.');
       throw new NotFound(`No consult ${consultId}.`);
     }
     if (consult.status !== 'open')
@@ -170,6 +186,87 @@ export async function answerConsult(
   });
 }
 
+/**
+ * The owner, or a supervisor of the ticket's team, calls a consult off: it ends, and with it the
+ * consulted party's access to the ticket; the consulted party is told.
+ */
+export async function cancelConsult(
+  ctx: ServiceContext,
+  actor: Actor,
+  consultId: string,
+  input: CancelConsultInput,
+): Promise<Consult> {
+  return inTicketTransaction(ctx, async (tx) => {
+    const locked = await tx.lockRowOfTicket(Consult, consultId);
+    if (!locked) throw new NotFound(`No consult ${consultId}.`);
+    const { ticket, row: consult } = locked;
+    if (actor.id !== ticket.ownerId && !supervisesTeam(actor, ticket.teamId)) {
+      if (maySee(actor, consult, ticket))
+        throw new Forbidden(
+          "Only the ticket's owner or a supervisor of its team cancels a consult.",
+        );
+      throw new NotFound(`No consult ${consultId}.`);
+    }
+    if (consult.status !== 'open')
+      throw new Conflict(`This consult was already ${consult.status}.`);
+    await endConsult(tx.manager, ticket, consult, {
+      actorId: actor.id,
+      at: ctx.clock.now(),
+      reason: input.reason ?? null,
+    });
+    return consult;
+  });
+}
+
+/**
+ * Resolving a ticket cancels its open consults (in the resolution's transaction, the ticket row
+ * already locked): the consulted parties are told and no longer read the ticket.
+ */
+export async function cancelOpenConsults(
+  manager: EntityManager,
+  ticket: Ticket,
+  at: Date,
+  actorId: string,
+  reason: string,
+): Promise<void> {
+  const open = await manager.getRepository(Consult).find({
+    where: { ticketId: ticket.id, status: 'open' },
+    order: { createdAt: 'ASC' },
+    lock: { mode: 'for_no_key_update' },
+  });
+  for (const consult of open) await endConsult(manager, ticket, consult, { actorId, at, reason });
+}
+
+async function endConsult(
+  manager: EntityManager,
+  ticket: Ticket,
+  consult: Consult,
+  end: { actorId: string; at: Date; reason: string | null },
+): Promise<void> {
+  consult.status = 'cancelled';
+  consult.cancelledAt = end.at;
+  consult.cancelledById = end.actorId;
+  await manager.getRepository(Consult).save(consult);
+  await recordEvent(manager, {
+    ticketId: ticket.id,
+    type: 'consult_cancelled',
+    at: end.at,
+    actorId: end.actorId,
+    data: {
+      consultId: consult.id,
+      agentId: consult.agentId,
+      teamId: consult.teamId,
+      ...(end.reason ? { reason: end.reason } : {}),
+    },
+  });
+  await emailStaffAboutTicket(manager, ticket, await consultedRecipients(manager, consult), {
+    template: 'consult_cancelled',
+    key: (agent) => `consult:${consult.id}:cancelled:${agent.id}`,
+    payload: { question: consult.question, reason: end.reason },
+    at: end.at,
+  });
+}
+
 /** The owner, the consulted party, the ticket team's supervisors and admins see a consult. */
 export async function getConsult(
   ctx: ServiceContext,
@@ -181,12 +278,7 @@ export async function getConsult(
   const ticket = await ctx.dataSource
     .getRepository(Ticket)
     .findOneByOrFail({ id: consult.ticketId });
-  const allowed =
-    mayAnswer(actor, consult) ||
-    actor.id === consult.askedById ||
-    actor.id === ticket.ownerId ||
-    (actor.role === 'supervisor' && actor.teamId === ticket.teamId);
-  if (!allowed) throw new NotFound(`No consult ${consultId}.`);
+  if (!maySee(actor, consult, ticket)) throw new NotFound(`No consult ${consultId}.`);
   return consult;
 }
 
@@ -199,7 +291,7 @@ export async function listTicketConsults(
     .find({ where: { ticketId }, order: { createdAt: 'ASC' } });
 }
 
-const consultCursor = z.object({ d: z.iso.datetime({ offset: true }), id: z.uuid() });
+const consultCursor = z.object({ d: instant(), id: z.uuid() });
 
 export async function listMyConsults(
   ctx: ServiceContext,

@@ -5,9 +5,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-
-export const CUSTOMER_TIERS = ['standard', 'high_value', 'vip'] as const;
-export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
+import type { CustomerTier } from '../deadline-rules/customer-tier';
 
 @Entity({ name: 'customers' })
 export class Customer {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { emailAddress, requiredText } from '../common-input';
 import { pageQuery } from '../pagination';
-import { CUSTOMER_TIERS } from './customer.entity';
+import { CUSTOMER_TIERS } from '../deadline-rules/customer-tier';
 
 const locale = z
   .string()

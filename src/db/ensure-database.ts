@@ -12,6 +12,9 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<'create
   const maintenance = new URL(url.toString());
   maintenance.pathname = '/postgres';
   const client = new Client({ connectionString: maintenance.toString() });
+  // Errors surface through the awaited calls below; the listener keeps a dropped socket from
+  // becoming an uncaught 'error' event.
+  client.on('error', () => undefined);
   try {
     await client.connect();
   } catch (error) {

@@ -4,7 +4,7 @@ import { Customer } from '../customers/customer.entity';
 import { CustomerPromise } from '../promises/promise.entity';
 import { DeadlineAction } from '../deadlines/deadline-action.entity';
 import { OutboxEmail } from '../notifications/outbox-email.entity';
-import { SatisfactionScore } from '../notifications/satisfaction-score.entity';
+import { SatisfactionScore } from '../satisfaction/satisfaction-score.entity';
 import { Handoff } from '../ownership/handoff.entity';
 import { OwnershipPeriod } from '../ownership/ownership-period.entity';
 import { Setting } from '../system/setting.entity';

@@ -1,8 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { DeadlineKind } from './deadline-policy';
-
-export const DEADLINE_STEPS = ['warned', 'breached', 'reescalated'] as const;
-export type DeadlineStep = (typeof DEADLINE_STEPS)[number];
+import type { DeadlineStep } from '../deadline-rules/deadline-jobs';
+import type { DeadlineKind } from '../deadline-rules/deadline-policy';
 
 /**
  * One enforcement action on one version of a ticket's deadline; a unique index makes each

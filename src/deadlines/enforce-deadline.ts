@@ -1,19 +1,22 @@
 import { DateTime } from 'luxon';
+import { zoneNamed } from '../deadline-rules/time-zones';
 import type { EntityManager } from 'typeorm';
 import { Agent } from '../agents/agent.entity';
 import type { ServiceContext } from '../context';
 import { Customer } from '../customers/customer.entity';
-import { inTransaction } from '../db/transaction';
 import { queueEmail } from '../notifications/queue-email';
+import type { EscalationAudience } from '../deadline-rules/business-calendar';
 import { calendarOf } from '../teams/calendar-of';
 import { Team } from '../teams/team.entity';
-import { Ticket } from '../tickets/ticket.entity';
+import { inTicketTransaction } from '../tickets/locked-ticket';
+import type { Ticket } from '../tickets/ticket.entity';
 import { writeTicket } from '../tickets/ticket-writes';
-import { recordEvent } from '../timeline/record-event';
-import { closeOfArrivalBusinessDay } from './calendar';
-import { currentDeadlineOf } from './current-deadline';
-import type { DeadlineStep } from './deadline-action.entity';
-import type { DeadlineJobPayload } from './deadline-jobs';
+import { recordEvent, recordEvents } from '../timeline/record-event';
+import { currentDeadlineOf } from '../deadline-rules/current-deadline';
+import type { DeadlineStep } from '../deadline-rules/deadline-jobs';
+import type { DeadlineJobPayload } from '../deadline-rules/deadline-jobs';
+import { audienceForLevel, computePromisedUpdate } from '../deadline-rules/deadline-policy';
+import { whenStaffMayBeTold } from '../teams/staff-hours';
 
 /**
  * What a deadline job found:
@@ -25,82 +28,97 @@ import type { DeadlineJobPayload } from './deadline-jobs';
 export type EnforcementOutcome =
   { result: 'done' | 'stale' | 'duplicate' } | { result: 'not_yet'; retryAt: Date };
 
-export const MAX_ESCALATION_LEVEL = 2;
+/** A step that was taken, told once its transaction has committed (the metrics seam). */
+export interface DeadlineStepTaken {
+  step: 'warned' | 'breached';
+  kind: DeadlineJobPayload['kind'];
+  /** When the step was due: the warning time, or the deadline itself for a breach. */
+  dueAt: Date;
+  /** When it was enforced (the context's clock). */
+  actedAt: Date;
+  /** The escalation level after the step (a breach goes one level up). */
+  escalationLevel: number;
+  /** Who a breach's escalation told. */
+  audience?: EscalationAudience;
+}
+
+export type DeadlineStepObserver = (taken: DeadlineStepTaken) => void;
 
 /**
  * Takes one enforcement step for one version of a ticket's deadline, in one transaction with its
  * timeline events and outbox emails. The deadline_actions unique index makes it happen once.
+ * A breach is one step up the escalation ladder and sets the next deadline (the time the holding
+ * update promises), whose steps are scheduled after the commit (or by the reconciler, if this
+ * process dies first). `observe` hears of a step taken, after the commit.
  */
 export async function enforceDeadlineStep(
   ctx: ServiceContext,
   job: DeadlineJobPayload,
+  observe?: DeadlineStepObserver,
 ): Promise<EnforcementOutcome> {
-  return inTransaction(ctx.dataSource, async (manager) => {
-    const ticket = await manager
-      .getRepository(Ticket)
-      .findOne({ where: { id: job.ticketId }, lock: { mode: 'for_no_key_update' } });
+  let taken: DeadlineStepTaken | undefined;
+  const outcome = await inTicketTransaction(ctx, async (tx) => {
+    const { manager } = tx;
+    const ticket = await tx.lockTicket(job.ticketId);
     const current = ticket ? currentDeadlineOf(ticket) : null;
     if (
       !ticket ||
       !current ||
       current.kind !== job.kind ||
-      ticket.deadlineVersion !== job.version
+      ticket.deadlineVersion !== job.version ||
+      // Re-escalation became the next promised time; jobs queued before that change do nothing.
+      job.step === 'reescalated'
     ) {
-      return { result: 'stale' };
+      return { result: 'stale' } as const;
     }
     const now = ctx.clock.now();
-    const moment = momentOf(ticket, current.dueAt, job.step);
-    if (!moment) return { result: 'stale' };
-    if (now < moment) return { result: 'not_yet', retryAt: moment };
+    const moment = job.step === 'warned' ? ticket.deadlineWarnAt : current.dueAt;
+    if (!moment) return { result: 'stale' } as const;
+    if (now < moment) return { result: 'not_yet', retryAt: moment } as const;
     // A warning that comes after the deadline would only repeat the breach.
-    if (job.step === 'warned' && now >= current.dueAt) return { result: 'stale' };
+    if (job.step === 'warned' && now >= current.dueAt) return { result: 'stale' } as const;
 
     const team = await manager.getRepository(Team).findOneByOrFail({ id: ticket.teamId });
     const step = new StepContext(manager, ticket, team, current.dueAt, now);
-    if (job.step === 'reescalated' && !(await step.alreadyTaken('breached'))) {
-      await breach(step);
-    }
-    const taken = await step.record(
-      job.step,
-      job.step === 'breached' ? 1 : job.step === 'reescalated' ? 2 : 0,
-    );
-    if (!taken) return { result: 'duplicate' };
+    const level = job.step === 'breached' ? ticket.escalationLevel + 1 : ticket.escalationLevel;
+    if (!(await step.record(job.step, level))) return { result: 'duplicate' } as const;
+    taken = {
+      step: 'warned',
+      kind: step.kind,
+      dueAt: moment,
+      actedAt: now,
+      escalationLevel: level,
+    };
     if (job.step === 'warned') await warn(step);
-    if (job.step === 'breached') await breachEffects(step);
-    if (job.step === 'reescalated') await reescalateEffects(step);
-    return { result: 'done' };
+    else {
+      const audience = await breach(step, level);
+      taken = { ...taken, step: 'breached', audience };
+      tx.scheduleAfterCommit(ticket);
+    }
+    return { result: 'done' } as const;
   });
-}
-
-function momentOf(ticket: Ticket, dueAt: Date, step: DeadlineStep): Date | null {
-  if (step === 'warned') return ticket.deadlineWarnAt;
-  if (step === 'breached') return dueAt;
-  return ticket.deadlineReescalateAt;
+  if (outcome.result === 'done' && taken) observe?.(taken);
+  return outcome;
 }
 
 class StepContext {
+  readonly kind;
+  readonly version;
+
   constructor(
     readonly manager: EntityManager,
     readonly ticket: Ticket,
     readonly team: Team,
     readonly dueAt: Date,
     readonly now: Date,
-  ) {}
-
-  get kind() {
-    return currentDeadlineOf(this.ticket)!.kind;
+  ) {
+    // Captured before the breach moves the deadline: keys and records name the step's deadline.
+    this.kind = currentDeadlineOf(ticket)!.kind;
+    this.version = ticket.deadlineVersion;
   }
 
   key(suffix: string): string {
-    return `deadline:${this.ticket.id}:${this.kind}:v${this.ticket.deadlineVersion}:${suffix}`;
-  }
-
-  async alreadyTaken(step: DeadlineStep): Promise<boolean> {
-    const rows: unknown[] = await this.manager.query(
-      `SELECT 1 FROM deadline_actions WHERE ticket_id = $1 AND kind = $2 AND due_at = $3 AND step = $4`,
-      [this.ticket.id, this.kind, this.dueAt, step],
-    );
-    return rows.length > 0;
+    return `deadline:${this.ticket.id}:${this.kind}:v${this.version}:${suffix}`;
   }
 
   /** Records the step; false when it was already recorded (by a twin job or the reconciler). */
@@ -115,7 +133,7 @@ class StepContext {
         this.ticket.id,
         this.ticket.teamId,
         this.kind,
-        this.ticket.deadlineVersion,
+        this.version,
         step,
         this.dueAt,
         this.now,
@@ -126,22 +144,39 @@ class StepContext {
     return inserted.length > 0;
   }
 
-  async agents(where: 'owner' | 'supervisors' | 'admins'): Promise<Agent[]> {
+  owner(): Promise<Agent> {
+    return this.manager.getRepository(Agent).findOneByOrFail({ id: this.ticket.ownerId });
+  }
+
+  /**
+   * The people one ladder level tells. Nobody there (no supervisor named, none active) moves
+   * the message up to the next audience, so a level is never silently lost.
+   */
+  async audience(audience: EscalationAudience, owner: Agent): Promise<Agent[]> {
     const repo = this.manager.getRepository(Agent);
-    if (where === 'owner') return [await repo.findOneByOrFail({ id: this.ticket.ownerId })];
-    if (where === 'supervisors') {
-      return repo.findBy({ teamId: this.ticket.teamId, role: 'supervisor', active: true });
+    if (audience === 'owner_supervisor' && owner.supervisorId) {
+      const supervisor = await repo.findOneBy({ id: owner.supervisorId, active: true });
+      if (supervisor) return [supervisor];
+    }
+    if (audience !== 'admins') {
+      const supervisors = await repo.findBy({
+        teamId: this.ticket.teamId,
+        role: 'supervisor',
+        active: true,
+      });
+      if (supervisors.length > 0) return supervisors;
     }
     return repo.findBy({ role: 'admin', active: true });
   }
 
   localTime(instant: Date): string {
-    return DateTime.fromJSDate(instant, { zone: this.team.timezone }).toFormat(
+    return DateTime.fromJSDate(instant, { zone: zoneNamed(this.team.timezone) }).toFormat(
       "ccc d LLL HH:mm '('ZZZZ')'",
     );
   }
 
-  staffPayload(extra: Record<string, unknown>): Record<string, unknown> {
+  /** The deadline part of a staff email's payload; `extra` adds the recipient's fields. */
+  staffPayload<Extra extends object>(extra: Extra) {
     return {
       ticketRef: this.ticket.ref,
       subject: this.ticket.subject,
@@ -155,62 +190,75 @@ class StepContext {
 }
 
 async function warn(step: StepContext): Promise<void> {
-  const [owner] = await step.agents('owner');
+  const owner = await step.owner();
   await recordEvent(step.manager, {
     ticketId: step.ticket.id,
     type: 'deadline_warned',
     at: step.now,
     actorId: null,
-    data: { kind: step.kind, dueAt: step.dueAt.toISOString(), ownerId: owner!.id },
+    data: { kind: step.kind, dueAt: step.dueAt.toISOString(), ownerId: owner.id },
   });
+  const sendAt = await whenStaffMayBeTold(step.manager, [owner], step.team, step.now);
   await queueEmail(step.manager, {
     key: step.key('warned:owner'),
     template: 'deadline_warning',
-    toAddress: owner!.email,
+    toAddress: owner.email,
     ticketId: step.ticket.id,
-    agentId: owner!.id,
-    payload: step.staffPayload({ agentName: owner!.name }),
+    agentId: owner.id,
+    payload: step.staffPayload({ agentName: owner.name }),
     at: step.now,
+    sendAt: sendAt.get(owner.id),
   });
-}
-
-/** Records a breach taken out of order (re-escalation found none): the action row and effects. */
-async function breach(step: StepContext): Promise<void> {
-  if (await step.record('breached', 1)) await breachEffects(step);
 }
 
 /**
- * At the due time: the breach goes on the owner's record, the team's supervisors are told, and
- * the customer gets a holding update naming the owner and when they will hear next. The owner
- * does not change: escalation asks for help, it does not take the concern away.
+ * At the due time, one step up the ladder: the breach goes on the owner's record, the level's
+ * audience is told (in their business hours), the customer gets a holding update naming the
+ * owner and the next update time, and that time becomes the deadline. The owner does not change:
+ * escalation asks for help, it does not take the concern away.
  */
-async function breachEffects(step: StepContext): Promise<void> {
-  const { manager, ticket, now } = step;
-  const [owner] = await step.agents('owner');
-  let notified = await step.agents('supervisors');
-  if (notified.length === 0) notified = await step.agents('admins');
+async function breach(step: StepContext, level: number): Promise<EscalationAudience> {
+  const { manager, ticket, team, now } = step;
+  const owner = await step.owner();
+  const audience = audienceForLevel(level, team.policy.escalationLadder);
+  const notified = await step.audience(audience, owner);
   const minutesLate = Math.max(0, Math.round((now.getTime() - step.dueAt.getTime()) / 60_000));
+  const customer = await manager.getRepository(Customer).findOneByOrFail({ id: ticket.customerId });
+  const holdingSkipped = !team.policy.autoHoldingUpdate
+    ? 'the team sends no automatic holding updates'
+    : !customer.autoUpdates
+      ? 'the customer opted out of automatic updates'
+      : null;
+  const promise = computePromisedUpdate(now, calendarOf(team), team.policy, {
+    escalationLevel: level,
+    holdingUpdateSent: holdingSkipped === null,
+    reason: holdingSkipped,
+  });
 
-  await writeTicket(
-    manager,
-    ticket,
-    { escalationLevel: Math.max(ticket.escalationLevel, 1), breachCount: ticket.breachCount + 1 },
-    now,
-  );
-  await recordEvent(manager, {
-    ticketId: ticket.id,
-    type: 'deadline_breached',
-    at: now,
-    actorId: null,
-    data: { kind: step.kind, dueAt: step.dueAt.toISOString(), ownerId: owner!.id, minutesLate },
-  });
-  await recordEvent(manager, {
-    ticketId: ticket.id,
-    type: 'escalated',
-    at: now,
-    actorId: null,
-    data: { level: 1, kind: step.kind, notifiedAgentIds: notified.map((a) => a.id) },
-  });
+  // Both events in one statement (in this order: the breach, then the escalation it causes).
+  await recordEvents(manager, [
+    {
+      ticketId: ticket.id,
+      type: 'deadline_breached',
+      at: now,
+      actorId: null,
+      data: { kind: step.kind, dueAt: step.dueAt.toISOString(), ownerId: owner.id, minutesLate },
+    },
+    {
+      ticketId: ticket.id,
+      type: 'escalated',
+      at: now,
+      actorId: null,
+      data: {
+        level,
+        audience,
+        kind: step.kind,
+        notifiedAgentIds: notified.map((a) => a.id),
+        nextUpdateDueAt: promise.dueAt,
+      },
+    },
+  ]);
+  const sendAt = await whenStaffMayBeTold(manager, notified, team, now);
   for (const agent of notified) {
     await queueEmail(manager, {
       key: step.key(`breached:notify:${agent.id}`),
@@ -220,75 +268,48 @@ async function breachEffects(step: StepContext): Promise<void> {
       agentId: agent.id,
       holdForDigest: agent.escalationDigest,
       payload: step.staffPayload({
-        level: 1,
+        level,
         agentName: agent.name,
-        ownerName: owner!.name,
+        ownerName: owner.name,
         minutesLate,
+        nextUpdateDueAt: promise.dueAt,
+        nextUpdateDueAtLocal: step.localTime(new Date(promise.dueAt)),
       }),
       at: now,
+      sendAt: sendAt.get(agent.id),
     });
   }
-  await sendHoldingUpdate(step, owner!);
-}
-
-async function sendHoldingUpdate(step: StepContext, owner: Agent): Promise<void> {
-  if (!step.team.policy.autoHoldingUpdate) return;
-  const customer = await step.manager
-    .getRepository(Customer)
-    .findOneByOrFail({ id: step.ticket.customerId });
-  if (!customer.autoUpdates) return;
-  const nextUpdateBy = closeOfArrivalBusinessDay(step.now, calendarOf(step.team)).at;
-  const ownerFirstName = owner.name.trim().split(/\s+/)[0] ?? owner.name;
-  await queueEmail(step.manager, {
-    key: step.key('holding_update'),
-    template: 'holding_update',
-    toAddress: customer.email,
-    ticketId: step.ticket.id,
-    customerId: customer.id,
-    payload: {
-      ticketRef: step.ticket.ref,
-      subject: step.ticket.subject,
-      customerName: customer.name,
-      locale: customer.locale,
-      ownerFirstName,
-      nextUpdateBy: nextUpdateBy.toISOString(),
-      timezone: step.team.timezone,
-    },
-    at: step.now,
-  });
-}
-
-/** Still unanswered after reescalateAfterMinutes: the next level (admins) is told. */
-async function reescalateEffects(step: StepContext): Promise<void> {
-  const { manager, ticket, now } = step;
-  const [owner] = await step.agents('owner');
-  const admins = await step.agents('admins');
-  await writeTicket(manager, ticket, { escalationLevel: MAX_ESCALATION_LEVEL }, now);
-  await recordEvent(manager, {
-    ticketId: ticket.id,
-    type: 'escalated',
-    at: now,
-    actorId: null,
-    data: {
-      level: MAX_ESCALATION_LEVEL,
-      kind: step.kind,
-      notifiedAgentIds: admins.map((a) => a.id),
-    },
-  });
-  for (const admin of admins) {
+  if (holdingSkipped === null) {
     await queueEmail(manager, {
-      key: step.key(`reescalated:notify:${admin.id}`),
-      template: 'escalation',
-      toAddress: admin.email,
+      key: step.key('holding_update'),
+      template: 'holding_update',
+      toAddress: customer.email,
       ticketId: ticket.id,
-      agentId: admin.id,
-      holdForDigest: admin.escalationDigest,
-      payload: step.staffPayload({
-        level: MAX_ESCALATION_LEVEL,
-        agentName: admin.name,
-        ownerName: owner!.name,
-      }),
+      customerId: customer.id,
+      payload: {
+        ticketRef: ticket.ref,
+        subject: ticket.subject,
+        customerName: customer.name,
+        locale: customer.locale,
+        ownerFirstName: owner.name.trim().split(/\s+/)[0] ?? owner.name,
+        nextUpdateBy: promise.dueAt,
+        timezone: team.timezone,
+      },
       at: now,
     });
   }
+  // The promise is the new deadline (a new version); the ladder carries on from this level.
+  await writeTicket(
+    manager,
+    ticket,
+    {
+      escalationLevel: level,
+      breachCount: ticket.breachCount + 1,
+      nextUpdateDueAt: new Date(promise.dueAt),
+      nextUpdateBasis: promise,
+    },
+    now,
+    { team },
+  );
+  return audience;
 }

@@ -1,11 +1,15 @@
-import type { Actor } from '../agents/actor';
+import type { Actor } from '../actor';
 import type { ServiceContext } from '../context';
 import { Team } from '../teams/team.entity';
 import { findReadableTicket } from '../tickets/ticket-access';
 import type { Ticket } from '../tickets/ticket.entity';
 import { DeadlineAction } from './deadline-action.entity';
-import { currentDeadlineOf } from './current-deadline';
-import type { FirstResponseBasis, NextUpdateBasis } from './deadline-policy';
+import { currentDeadlineOf } from '../deadline-rules/current-deadline';
+import {
+  audienceForLevel,
+  type FirstResponseBasis,
+  type NextUpdateBasis,
+} from '../deadline-rules/deadline-policy';
 
 type DeadlineState = 'pending' | 'met' | 'breached' | 'paused' | 'cleared' | 'not_started';
 
@@ -41,10 +45,20 @@ export async function explainDeadlines(ctx: ServiceContext, actor: Actor, idOrRe
           dueAt: current.dueAt.toISOString(),
           deadlineVersion: ticket.deadlineVersion,
           warnAt: iso(ticket.deadlineWarnAt),
-          reescalateAt: iso(ticket.deadlineReescalateAt),
           escalationLevel: ticket.escalationLevel,
+          explanation:
+            current.kind === 'first_response'
+              ? ticket.firstResponseBasis?.explanation
+              : ticket.nextUpdateBasis?.explanation,
+          // If this passes unanswered: one step up the ladder, and another holding update.
+          nextEscalation: {
+            at: current.dueAt.toISOString(),
+            level: ticket.escalationLevel + 1,
+            notify: audienceForLevel(ticket.escalationLevel + 1, team.policy.escalationLadder),
+          },
         }
       : null,
+    waiting: waitingItem(ticket),
     items: [firstResponseItem(ticket, breachedNow), nextUpdateItem(ticket, breachedNow)],
     history: actions.map((a) => ({
       kind: a.kind,
@@ -55,6 +69,24 @@ export async function explainDeadlines(ctx: ServiceContext, actor: Actor, idOrRe
       deadlineVersion: a.deadlineVersion,
       escalationLevel: a.escalationLevel,
     })),
+  };
+}
+
+/** While waiting on the customer: when they are reminded and when the clock resumes by itself. */
+function waitingItem(ticket: Ticket) {
+  if (ticket.status !== 'waiting_on_customer' || !ticket.waitingResumeAt) return null;
+  const reminder = ticket.waitingRemindedAt
+    ? `The customer was reminded at ${ticket.waitingRemindedAt.toISOString()}.`
+    : `If they have not answered, the customer gets one reminder at ${iso(ticket.waitingReminderAt)}.`;
+  return {
+    since: iso(ticket.pausedAt),
+    reminderAt: iso(ticket.waitingReminderAt),
+    remindedAt: iso(ticket.waitingRemindedAt),
+    resumeAt: iso(ticket.waitingResumeAt),
+    explanation:
+      `Waiting on the customer since ${iso(ticket.pausedAt)} (the owner asked them a question). ${reminder} ` +
+      `At ${iso(ticket.waitingResumeAt)} the update clock resumes and the owner is told, unless the customer answers first ` +
+      '(team policy waitingReminderAfterMinutes and waitingResumeAfterMinutes; defaults: two and five business days).',
   };
 }
 
@@ -94,7 +126,7 @@ function nextUpdateItem(
   const basis: NextUpdateBasis | null = ticket.nextUpdateBasis;
   let state: DeadlineState;
   let explanation: string;
-  if (!ticket.firstRespondedAt) {
+  if (!ticket.firstRespondedAt && !ticket.nextUpdateDueAt) {
     state = 'not_started';
     explanation = 'The update clock starts with the first public update.';
   } else if (ticket.status === 'resolved' || ticket.status === 'closed') {

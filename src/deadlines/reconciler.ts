@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../context';
-import type { DeadlineStep } from './deadline-action.entity';
-import type { DeadlineKind } from './deadline-policy';
-import { planDeadlineJobs, type DeadlineJob } from './deadline-jobs';
+import type { DeadlineStep } from '../deadline-rules/deadline-jobs';
+import type { DeadlineKind } from '../deadline-rules/deadline-policy';
+import { planDeadlineJobs, type DeadlineJob } from '../deadline-rules/deadline-jobs';
 
 /**
  * Postgres is the source of truth; Redis only schedules. The reconciler makes sure every pending
@@ -26,7 +26,6 @@ interface DeadlineRow {
   deadline_version: number;
   deadline_due_at: Date;
   deadline_warn_at: Date | null;
-  deadline_reescalate_at: Date | null;
   done: DeadlineStep[] | null;
 }
 
@@ -45,14 +44,14 @@ export async function reconcileDeadlines(
   for (;;) {
     const rows: DeadlineRow[] = await ctx.dataSource.query(
       `SELECT t.id, t.deadline_kind AS kind, t.deadline_version, t.deadline_due_at,
-              t.deadline_warn_at, t.deadline_reescalate_at,
+              t.deadline_warn_at,
               (SELECT array_agg(a.step) FROM deadline_actions a
                 WHERE a.ticket_id = t.id AND a.kind = t.deadline_kind
                   AND a.due_at = t.deadline_due_at) AS done
          FROM tickets t
         WHERE t.deadline_due_at IS NOT NULL AND t.id > $1
           AND ($2::timestamptz IS NULL
-               OR t.deadline_due_at <= $2 OR t.deadline_warn_at <= $2 OR t.deadline_reescalate_at <= $2)
+               OR t.deadline_due_at <= $2 OR t.deadline_warn_at <= $2)
         ORDER BY t.id
         LIMIT $3`,
       [afterId, horizon, BATCH_SIZE],
@@ -67,7 +66,6 @@ export async function reconcileDeadlines(
           version: row.deadline_version,
           dueAt: row.deadline_due_at,
           warnAt: row.deadline_warn_at,
-          reescalateAt: row.deadline_reescalate_at,
           done: new Set(row.done ?? []),
         },
         now,

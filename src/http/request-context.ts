@@ -1,18 +1,60 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { DataSource } from 'typeorm';
-import type { Actor } from '../agents/actor';
-import { authenticateToken } from '../agents/authenticate';
-import { Forbidden, NotFound } from '../errors';
-import { parseIfMatch } from '../tickets/tickets.input';
+import type { Actor } from '../actor';
+import { Forbidden, InvalidInput, NotFound, Unauthenticated } from '../errors';
+import { sessionCookieOf } from './session-cookie';
 
-/** Resolves the bearer token of every /api/v1 request to the calling agent. */
-export function authenticate(dataSource: DataSource): RequestHandler {
+/** Turns a bearer token (or its absence) into the caller, or throws Unauthenticated. */
+export type ResolveActor = (token: string | undefined) => Promise<Actor>;
+
+/** Turns a console session id into the caller and when the session ends, if it is live. */
+export type ResolveSession = (
+  sessionId: string,
+) => Promise<{ actor: Actor; expiresAt: Date } | undefined>;
+
+function bearerTokenOf(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+/**
+ * Resolves the bearer token of a request to the calling agent (bearer only: machine routes). The
+ * lookup is passed in (agents/authenticate.ts, wired in app.ts) so this glue imports no domain
+ * module.
+ */
+export function authenticate(resolveActor: ResolveActor): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const header = req.get('authorization');
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    res.locals.actor = await authenticateToken(dataSource, match?.[1]);
+    res.locals.actor = await resolveActor(bearerTokenOf(req));
     next();
   };
+}
+
+/**
+ * Resolves every /api/v1 request to the calling agent: by its bearer token if it sends an
+ * Authorization header, else by the console's session cookie. Both lead to the same Actor, so
+ * roles and access rules are the same however the caller signed in.
+ */
+export function authenticateCaller(
+  resolveActor: ResolveActor,
+  resolveSession: ResolveSession,
+): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const sessionId = sessionCookieOf(req);
+    if (req.get('authorization') !== undefined || sessionId === undefined) {
+      res.locals.actor = await resolveActor(bearerTokenOf(req));
+      return next();
+    }
+    const session = await resolveSession(sessionId);
+    if (!session) throw new Unauthenticated('Your session has ended; sign in again.');
+    res.locals.actor = session.actor;
+    res.locals.session = { id: sessionId, expiresAt: session.expiresAt };
+    next();
+  };
+}
+
+/** The console session the request was authenticated by, if any. */
+export function sessionOf(res: Response): { id: string; expiresAt: Date } | undefined {
+  return res.locals.session as { id: string; expiresAt: Date } | undefined;
 }
 
 export function actorOf(res: Response): Actor {
@@ -24,6 +66,16 @@ export function staffOnly(res: Response): Actor {
   const actor = actorOf(res);
   if (actor.role === 'integration') throw new Forbidden('Integrations cannot do this.');
   return actor;
+}
+
+/** If-Match carries the ticket version: "3", a quoted ETag "\"3\"" or a weak one W/"3". */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match?.[1]) {
+    throw InvalidInput.field('If-Match', 'must be the ticket version, e.g. 3');
+  }
+  return Number(match[1]);
 }
 
 export function ifMatchOf(req: Request): number | undefined {

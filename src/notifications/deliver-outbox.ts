@@ -1,30 +1,47 @@
+import type { EntityManager } from 'typeorm';
 import type { ServiceContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { recordEvent } from '../timeline/record-event';
 import { emailMessageId, mailDomain, replyAddress, threadRootId } from './email-threading';
 import { isCustomerTemplate, renderEmail } from './email-templates';
-import { classifySendError, type Mailer, type OutgoingEmail } from './mailer';
-import { OutboxEmail } from './outbox-email.entity';
+import {
+  classifySendError,
+  type Mailer,
+  type OutgoingEmail,
+  type SendFailureKind,
+  type SentEmail,
+} from './mailer';
+import { AMBIGUOUS_SENDS_BEFORE_A_PERSON, claimDueEmails, renewLease } from './outbox-claims';
+import type { OutboxEmail } from './outbox-email.entity';
+import { tellOwnerOfCustomerEmailFailure } from './customer-email-failure';
+import { loadEmailAttachments, MissingAttachment } from './email-attachments';
 import { signTicketToken, ticketLinks } from './signed-links';
 
 /**
- * Turns outbox rows into sent email. Claims are short transactions (FOR UPDATE SKIP LOCKED, so
- * any number of workers share the work without sending a row twice); the SMTP call happens with
- * no transaction open; the outcome is written afterwards. A crash between send and mark can
- * repeat the emails that were in flight (their claims go stale and are released); nothing is
- * ever lost: temporary failures are retried for days (maxAgeMs), not a fixed number of times.
+ * Turns outbox rows into sent email. Each email is claimed under a short lease that its worker
+ * renews while sending (src/notifications/outbox-claims.ts); the SMTP call happens with no
+ * transaction open; the outcome is written afterwards. Once the server has accepted, recording
+ * that is retried as a database write, never as a new send. A crash repeats at most the one email
+ * in flight (its lease lapses and another worker sends it again, with the same Message-ID);
+ * nothing is ever lost: temporary failures are retried for days (maxAgeMs).
  */
 export interface DeliverySettings {
   mailFrom: string;
   /** A temporary failure becomes permanent once the email is this old (mail servers use days). */
   maxAgeMs: number;
-  /** Claims older than this belong to a worker that died: released for another try. */
-  staleClaimMs: number;
+  /** A claim lasts this long unless renewed (every third of it while sending). */
+  leaseMs: number;
+  /** The one automatic retry of an ambiguous send waits this long (same Message-ID). */
+  ambiguousRetryDelayMs: number;
+  /** How long to keep trying to record an accepted send while the database is failing. */
+  recordRetryMs: number;
 }
 
 export const DEFAULT_DELIVERY: Omit<DeliverySettings, 'mailFrom'> = {
   maxAgeMs: 3 * 86_400_000,
-  staleClaimMs: 10 * 60_000,
+  leaseMs: 45_000,
+  ambiguousRetryDelayMs: 5 * 60_000,
+  recordRetryMs: 15 * 60_000,
 };
 
 /** 30 s, 1 min, 2 min … capped at one hour. */
@@ -32,44 +49,7 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
 }
 
-export async function claimDueEmails(ctx: ServiceContext, limit: number): Promise<OutboxEmail[]> {
-  const now = ctx.clock.now();
-  const rows: unknown = await ctx.dataSource.query(
-    `UPDATE outbox_emails SET status = 'sending', claimed_at = $1, attempts = attempts + 1
-      WHERE id IN (
-        SELECT id FROM outbox_emails
-         WHERE status = 'pending' AND next_attempt_at <= $1
-         ORDER BY next_attempt_at
-         LIMIT $2
-         FOR UPDATE SKIP LOCKED)
-      RETURNING id`,
-    [now, limit],
-  );
-  const ids = (Array.isArray(rows) && Array.isArray(rows[0]) ? rows[0] : rows) as Array<{
-    id: string;
-  }>;
-  if (ids.length === 0) return [];
-  return ctx.dataSource
-    .getRepository(OutboxEmail)
-    .createQueryBuilder('o')
-    .where('o.id IN (:...ids)', { ids: ids.map((r) => r.id) })
-    .orderBy('o.next_attempt_at')
-    .getMany();
-}
-
-/** Releases claims whose worker died before recording an outcome. */
-export async function releaseStaleClaims(
-  ctx: ServiceContext,
-  staleClaimMs: number,
-): Promise<number> {
-  const cutoff = new Date(ctx.clock.now().getTime() - staleClaimMs);
-  const result: unknown = await ctx.dataSource.query(
-    `UPDATE outbox_emails SET status = 'pending', next_attempt_at = $2
-      WHERE status = 'sending' AND claimed_at < $1`,
-    [cutoff, ctx.clock.now()],
-  );
-  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
-}
+export { claimDueEmails };
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'ambiguous' | 'cancelled';
 
@@ -79,9 +59,23 @@ export async function deliverEmail(
   email: OutboxEmail,
   settings: DeliverySettings,
 ): Promise<DeliveryOutcome | 'lost_claim'> {
+  const lease = keepLease(ctx, email, settings.leaseMs);
+  try {
+    return await deliverUnderLease(ctx, mailer, email, settings, lease);
+  } finally {
+    lease.stop();
+  }
+}
+
+async function deliverUnderLease(
+  ctx: ServiceContext,
+  mailer: Mailer,
+  email: OutboxEmail,
+  settings: DeliverySettings,
+  lease: HeldLease,
+): Promise<DeliveryOutcome | 'lost_claim'> {
   if (await noLongerApplies(ctx, email)) {
-    await finish(ctx, email, { status: 'cancelled' });
-    return 'cancelled';
+    return (await finish(ctx, email, { status: 'cancelled' })) ? 'cancelled' : 'lost_claim';
   }
   let outgoing: OutgoingEmail;
   try {
@@ -90,12 +84,28 @@ export async function deliverEmail(
     await fail(ctx, email, 'failed', `could not render: ${(error as Error).message}`);
     return 'failed';
   }
-  // Renew the claim right before sending: a row released and re-claimed by another worker in
-  // the meantime is theirs now, and must not be sent twice.
-  if (!(await renewClaim(ctx, email))) return 'lost_claim';
   try {
-    const sent = await mailer.send(outgoing);
-    const recorded = await finish(
+    const files = attachmentIdsOf(email.payload);
+    if (files.length > 0) outgoing.attachments = await loadEmailAttachments(ctx, files);
+  } catch (error) {
+    // A file gone from the store cannot come back; anything else (the database) is retried.
+    if (!(error instanceof MissingAttachment)) throw error;
+    await fail(ctx, email, 'failed', error.message);
+    return 'failed';
+  }
+  // Renew right before sending: a claim that lapsed meanwhile (a long pause, a database outage)
+  // may belong to another worker now, and the email must not be sent twice.
+  if (!(await renewLease(ctx, email, settings.leaseMs))) return 'lost_claim';
+  let sent: SentEmail;
+  try {
+    sent = await mailer.send(outgoing);
+  } catch (error) {
+    if (lease.lost()) return 'lost_claim';
+    return recordFailure(ctx, email, settings, classifySendError(error));
+  }
+  // Accepted: from here on only the database write is retried, never the send.
+  const recorded = await untilRecorded(ctx, settings.recordRetryMs, email, () =>
+    finish(
       ctx,
       email,
       {
@@ -104,6 +114,7 @@ export async function deliverEmail(
         message_id: sent.messageId || outgoing.messageId,
         smtp_response: sent.response.slice(0, 500),
         last_error: null,
+        lease_expires_at: null,
       },
       {
         type: 'email_sent',
@@ -114,37 +125,122 @@ export async function deliverEmail(
           messageId: outgoing.messageId,
         },
       },
-    );
-    return recorded ? 'sent' : 'lost_claim';
-  } catch (error) {
-    const failure = classifySendError(error);
-    const tooOld = ctx.clock.now().getTime() - email.createdAt.getTime() > settings.maxAgeMs;
-    if (failure.kind === 'retry' && !tooOld) {
-      await finish(ctx, email, {
+    ),
+  );
+  return recorded ? 'sent' : 'lost_claim';
+}
+
+async function recordFailure(
+  ctx: ServiceContext,
+  email: OutboxEmail,
+  settings: DeliverySettings,
+  failure: { kind: SendFailureKind; reason: string },
+): Promise<DeliveryOutcome | 'lost_claim'> {
+  const now = ctx.clock.now();
+  const tooOld = now.getTime() - email.createdAt.getTime() > settings.maxAgeMs;
+  if (failure.kind === 'retry' && !tooOld) {
+    const recorded = await untilRecorded(ctx, settings.recordRetryMs, email, () =>
+      finish(ctx, email, {
         status: 'pending',
-        next_attempt_at: new Date(ctx.clock.now().getTime() + retryDelayMs(email.attempts)),
+        next_attempt_at: new Date(now.getTime() + retryDelayMs(email.attempts)),
         last_error: failure.reason,
-      });
-      return 'retry';
-    }
-    const status = failure.kind === 'ambiguous' ? 'ambiguous' : 'failed';
-    await fail(
-      ctx,
-      email,
-      status,
-      tooOld ? `gave up after ${email.attempts} attempts: ${failure.reason}` : failure.reason,
+        lease_expires_at: null,
+      }),
     );
-    return status;
+    return recorded ? 'retry' : 'lost_claim';
+  }
+  if (failure.kind === 'ambiguous') {
+    // The server may have the message. Shown as ambiguous at once; resent once after a delay
+    // with the same Message-ID (so a mailbox that has it can drop the copy), then a person decides.
+    const sends = email.ambiguousSends + 1;
+    const retryLater = sends < AMBIGUOUS_SENDS_BEFORE_A_PERSON;
+    const reason = retryLater
+      ? `${failure.reason} (the server may have it; one automatic retry with the same Message-ID)`
+      : `${failure.reason} (ambiguous twice: a person must check, then resend or dismiss)`;
+    const recorded = await untilRecorded(ctx, settings.recordRetryMs, email, () =>
+      fail(ctx, email, 'ambiguous', reason, {
+        ambiguous_sends: sends,
+        next_attempt_at: new Date(now.getTime() + settings.ambiguousRetryDelayMs),
+      }),
+    );
+    return recorded ? 'ambiguous' : 'lost_claim';
+  }
+  const reason = tooOld
+    ? `gave up after ${email.attempts} attempts: ${failure.reason}`
+    : failure.reason;
+  const recorded = await untilRecorded(ctx, settings.recordRetryMs, email, () =>
+    fail(ctx, email, 'failed', reason),
+  );
+  return recorded ? 'failed' : 'lost_claim';
+}
+
+/**
+ * Retries a write of an outcome while the database fails (a dropped connection, a restart),
+ * with backoff, for up to `forMs`. False when the claim was lost or the time ran out: the lease
+ * then lapses and the email is tried again, the one repeat a failure here can cause.
+ */
+async function untilRecorded(
+  ctx: ServiceContext,
+  forMs: number,
+  email: OutboxEmail,
+  write: () => Promise<boolean>,
+): Promise<boolean> {
+  const giveUpAt = Date.now() + forMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() >= giveUpAt) {
+        ctx.logger.error(
+          { err: error, emailId: email.id },
+          'could not record an email outcome; it will be tried again when its claim lapses',
+        );
+        return false;
+      }
+      ctx.logger.warn(
+        { err: error, emailId: email.id, attempt },
+        'recording an email outcome failed; retrying the write (not the send)',
+      );
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
+    }
   }
 }
 
-async function renewClaim(ctx: ServiceContext, email: OutboxEmail): Promise<boolean> {
-  const now = ctx.clock.now();
-  const result: unknown = await ctx.dataSource.query(
-    `UPDATE outbox_emails SET claimed_at = $3 WHERE id = $1 AND status = 'sending' AND attempts = $2`,
-    [email.id, email.attempts, now],
+/** Files a public update was sent with (payload.attachments, written by postUpdate). */
+function attachmentIdsOf(payload: Record<string, unknown>): string[] {
+  const list = payload.attachments;
+  return Array.isArray(list)
+    ? list.flatMap((a: unknown) =>
+        a && typeof a === 'object' && typeof (a as { id?: unknown }).id === 'string'
+          ? [(a as { id: string }).id]
+          : [],
+      )
+    : [];
+}
+
+interface HeldLease {
+  /** True once a renewal found the claim taken by another worker. */
+  lost(): boolean;
+  stop(): void;
+}
+
+/** Renews the claim every third of the lease until stopped; failures are retried next tick. */
+function keepLease(ctx: ServiceContext, email: OutboxEmail, leaseMs: number): HeldLease {
+  let lost = false;
+  const timer = setInterval(
+    () => {
+      renewLease(ctx, email, leaseMs).then(
+        (held) => {
+          if (!held) lost = true;
+        },
+        (error: unknown) =>
+          ctx.logger.warn({ err: error, emailId: email.id }, 'renewing an email claim failed'),
+      );
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
   );
-  return Array.isArray(result) && result[1] === 1;
+  timer.unref();
+  return { lost: () => lost, stop: () => clearInterval(timer) };
 }
 
 /** A survey for a ticket that was reopened since, or mail to a customer with no address. */
@@ -204,6 +300,8 @@ async function finish(
   email: OutboxEmail,
   columns: Record<string, unknown>,
   event?: { type: 'email_sent' | 'email_failed'; data: Record<string, unknown> },
+  /** More writes of the same outcome, in its transaction, once the row is known to be ours. */
+  also?: (manager: EntityManager) => Promise<void>,
 ): Promise<boolean> {
   const names = Object.keys(columns);
   const assignments = names.map((name, i) => `${name} = $${i + 2}`).join(', ');
@@ -222,6 +320,7 @@ async function finish(
         data: event.data,
       });
     }
+    if (updated && also) await also(manager);
     return updated;
   });
 }
@@ -231,21 +330,40 @@ async function fail(
   email: OutboxEmail,
   status: 'failed' | 'ambiguous',
   reason: string,
-): Promise<void> {
-  await finish(
+  extra: Record<string, unknown> = {},
+): Promise<boolean> {
+  const at = ctx.clock.now();
+  // No machine will try again: a person must resend or dismiss it, and the owner is told.
+  const needsAPerson =
+    status === 'failed' ||
+    Number(extra.ambiguous_sends ?? email.ambiguousSends) >= AMBIGUOUS_SENDS_BEFORE_A_PERSON;
+  return finish(
     ctx,
     email,
-    { status, failed_at: ctx.clock.now(), last_error: reason },
+    { status, failed_at: at, last_error: reason, lease_expires_at: null, ...extra },
     {
       type: 'email_failed',
-      data: { emailId: email.id, template: email.template, to: email.toAddress, status, reason },
+      data: {
+        emailId: email.id,
+        template: email.template,
+        to: email.toAddress,
+        status,
+        reason,
+        needsAPerson,
+      },
     },
+    needsAPerson
+      ? (manager) => tellOwnerOfCustomerEmailFailure(manager, email, { status, reason, at })
+      : undefined,
   );
 }
 
 /**
- * Sends everything due now, `parallel` at a time. Only as many rows are claimed as are being
- * sent, so a crash or a slow server holds few claims; `shouldStop` is checked between rounds.
+ * Sends everything due now, `parallel` at a time (default one: a crash then repeats at most the
+ * one email in flight). Only as many rows are claimed as there are free slots; new claims are made
+ * while others are still sending (once half the slots are free), so the pipeline never drains to
+ * zero between rounds. A claim that finds nothing waits for an email in flight to settle (it may
+ * hold back the next one of its ticket) and tries again; `shouldStop` is checked before each claim.
  */
 export async function drainOutbox(
   ctx: ServiceContext,
@@ -260,14 +378,41 @@ export async function drainOutbox(
     ambiguous: 0,
     cancelled: 0,
   };
-  const parallel = options.parallel ?? 5;
-  while (!options.shouldStop?.()) {
-    const batch = await claimDueEmails(ctx, parallel);
-    if (batch.length === 0) break;
-    const outcomes = await Promise.all(
-      batch.map((email) => deliverEmail(ctx, mailer, email, settings)),
-    );
-    for (const outcome of outcomes) if (outcome !== 'lost_claim') counts[outcome] += 1;
+  const parallel = options.parallel ?? 1;
+  const refill = Math.ceil(parallel / 2);
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  let foundNothing = false;
+  try {
+    while (!failure && !options.shouldStop?.()) {
+      const free = parallel - inFlight.size;
+      if (inFlight.size === 0 || (!foundNothing && free >= refill)) {
+        const batch = await claimDueEmails(ctx, free, settings.leaseMs);
+        if (batch.length === 0 && inFlight.size === 0) break;
+        foundNothing = batch.length === 0;
+        for (const email of batch) {
+          const sending: Promise<void> = deliverEmail(ctx, mailer, email, settings)
+            .then(
+              (outcome) => {
+                if (outcome !== 'lost_claim') counts[outcome] += 1;
+              },
+              (error: unknown) => {
+                failure ??= { error };
+              },
+            )
+            .then(() => {
+              inFlight.delete(sending);
+            });
+          inFlight.add(sending);
+        }
+        if (!foundNothing) continue;
+      }
+      await Promise.race(inFlight);
+      foundNothing = false;
+    }
+  } finally {
+    await Promise.all(inFlight);
   }
+  if (failure) throw failure.error;
   return counts;
 }

@@ -1,7 +1,23 @@
 import type { EntityManager } from 'typeorm';
 import type { Agent } from '../agents/agent.entity';
 import type { Ticket } from '../tickets/ticket.entity';
+import type {
+  EmailMessage,
+  EmailPayloads,
+  StaffEmailBasics,
+  StaffTicketTemplate,
+} from './email-payloads';
 import { queueEmail } from './queue-email';
+
+/** A staff email about a ticket, without the basics this helper fills in. */
+export type StaffTicketEmail = {
+  [T in StaffTicketTemplate]: {
+    template: T;
+    key: (agent: Agent) => string;
+    payload: Omit<EmailPayloads[T], keyof StaffEmailBasics>;
+    at: Date;
+  };
+}[StaffTicketTemplate];
 
 /**
  * Queues one staff email per recipient about a ticket (consults, promises): every such email
@@ -11,26 +27,25 @@ export async function emailStaffAboutTicket(
   manager: EntityManager,
   ticket: Ticket,
   recipients: Agent[],
-  email: {
-    template: string;
-    key: (agent: Agent) => string;
-    payload: Record<string, unknown>;
-    at: Date;
-  },
+  email: StaffTicketEmail,
 ): Promise<void> {
   for (const agent of recipients) {
+    const basics: StaffEmailBasics = {
+      ticketRef: ticket.ref,
+      subject: ticket.subject,
+      agentName: agent.name,
+    };
+    // Basics plus the rest of the template's own payload: the pair stays matched.
+    const message = {
+      template: email.template,
+      payload: { ...basics, ...email.payload },
+    } as EmailMessage;
     await queueEmail(manager, {
       key: email.key(agent),
-      template: email.template,
       toAddress: agent.email,
       ticketId: ticket.id,
       agentId: agent.id,
-      payload: {
-        ticketRef: ticket.ref,
-        subject: ticket.subject,
-        agentName: agent.name,
-        ...email.payload,
-      },
+      ...message,
       at: email.at,
     });
   }

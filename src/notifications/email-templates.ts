@@ -1,20 +1,31 @@
 import { DateTime } from 'luxon';
+import { zoneNamed } from '../deadline-rules/time-zones';
+import {
+  customerWording,
+  languageOf,
+  type CustomerWording,
+  type Language,
+} from './customer-wording';
+import {
+  CUSTOMER_TEMPLATES,
+  type CustomerTemplate,
+  type EmailMessage,
+  type EmailPayloads,
+  type EmailTemplate,
+  type StaffTemplate,
+} from './email-payloads';
 import type { TicketLinks } from './signed-links';
 
 /**
- * Every email OwnIt sends, as text and HTML, in English and German (the customer's locale picks;
- * anything else falls back to English). User text is escaped in HTML and never reaches a header
- * unsanitised: subjects go through `headerSafe`.
+ * Every email OwnIt sends, as text and HTML. Customer emails are in the customer's language
+ * (words from customer-wording.*.ts); staff emails are in English. User text is escaped in HTML
+ * and never reaches a header unsanitised: subjects go through `headerSafe`.
  */
-export type Language = 'en' | 'de';
-
 export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
 }
-
-type Payload = Record<string, unknown>;
 
 interface Rendering {
   subject: string;
@@ -23,10 +34,6 @@ interface Rendering {
   /** Extra HTML after the paragraphs (links, score buttons), already safe. */
   htmlExtra?: string;
   textExtra?: string;
-}
-
-export function languageOf(locale: unknown): Language {
-  return typeof locale === 'string' && locale.toLowerCase().startsWith('de') ? 'de' : 'en';
 }
 
 /** No line breaks or control characters in headers; bounded length. */
@@ -50,273 +57,266 @@ export function escapeHtml(value: string): string {
     .replace(/'/g, '&#39;');
 }
 
-const str = (payload: Payload, key: string): string => {
-  const value = payload[key];
-  return typeof value === 'string'
-    ? value
-    : value === undefined || value === null
-      ? ''
-      : String(value);
-};
-
-function when(payload: Payload, key: string, language: Language): string {
-  const iso = str(payload, key);
-  if (!iso) return language === 'de' ? 'so bald wie möglich' : 'as soon as possible';
-  const zone = str(payload, 'timezone') || 'UTC';
-  return DateTime.fromISO(iso, { zone })
-    .setLocale(language === 'de' ? 'de-DE' : 'en-GB')
-    .toFormat(
-      language === 'de' ? "cccc, d. LLLL, HH:mm 'Uhr' (ZZZZ)" : 'cccc d LLLL, HH:mm (ZZZZ)',
-    );
+/** A due time in the team's time zone, in the customer's words. */
+function when(iso: string | null, timezone: string, w: CustomerWording): string {
+  if (!iso) return w.time.asSoonAsPossible;
+  return DateTime.fromISO(iso, { zone: zoneNamed(timezone || 'UTC') })
+    .setLocale(w.time.locale)
+    .toFormat(w.time.emailFormat);
 }
 
 const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
 
-const T = {
-  en: {
-    hello: (p: Payload) => `Hello ${str(p, 'customerName')},`,
-    ref: (p: Payload) => `[${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
-    status: 'You can follow your request here:',
-    signoff: 'Kind regards,\nYour support team',
-  },
-  de: {
-    hello: (p: Payload) => `Hallo ${str(p, 'customerName')},`,
-    ref: (p: Payload) => `[${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
-    status: 'Den Stand Ihres Anliegens sehen Sie jederzeit hier:',
-    signoff: 'Freundliche Grüße\nIhr Support-Team',
-  },
-} as const;
+const ticketLine = (p: { ticketRef: string; subject: string }) => `[${p.ticketRef}] ${p.subject}`;
 
-type CustomerTemplate = (p: Payload, l: Language, links: TicketLinks) => Rendering;
-type StaffTemplate = (p: Payload) => Rendering;
-
-const customerTemplates: Record<string, CustomerTemplate> = {
-  ticket_acknowledgement: (p, l) =>
-    l === 'de'
-      ? {
-          subject: `Wir kümmern uns: ${T.de.ref(p)}`,
-          paragraphs: [
-            T.de.hello(p),
-            `danke für Ihre Nachricht. ${firstName(str(p, 'ownerName'))} betreut Ihr Anliegen persönlich bis zur Lösung.`,
-            `Sie hören spätestens am ${when(p, 'firstResponseDueAt', l)} von uns.`,
-          ],
-        }
-      : {
-          subject: `We're on it: ${T.en.ref(p)}`,
-          paragraphs: [
-            T.en.hello(p),
-            `thank you for getting in touch. ${firstName(str(p, 'ownerName'))} now owns your request and will see it through until it is resolved.`,
-            `You will hear from us by ${when(p, 'firstResponseDueAt', l)} at the latest.`,
-          ],
-        },
-  public_update: (p, l) =>
-    l === 'de'
-      ? {
-          subject: `Neuigkeiten: ${T.de.ref(p)}`,
-          paragraphs: [
-            T.de.hello(p),
-            str(p, 'body'),
-            str(p, 'nextUpdateDueAt')
-              ? `Das nächste Update erhalten Sie bis ${when(p, 'nextUpdateDueAt', l)}.`
-              : '',
-            `— ${str(p, 'ownerName')}`,
-          ],
-        }
-      : {
-          subject: `Update: ${T.en.ref(p)}`,
-          paragraphs: [
-            T.en.hello(p),
-            str(p, 'body'),
-            str(p, 'nextUpdateDueAt')
-              ? `You will get the next update by ${when(p, 'nextUpdateDueAt', l)}.`
-              : '',
-            `— ${str(p, 'ownerName')}`,
-          ],
-        },
-  holding_update: (p, l) =>
-    l === 'de'
-      ? {
-          subject: `Zwischenstand: ${T.de.ref(p)}`,
-          paragraphs: [
-            T.de.hello(p),
-            `Ihr Anliegen liegt bei ${str(p, 'ownerFirstName')}, der/die es weiter für Sie betreut.`,
-            `Das nächste Update erhalten Sie bis ${when(p, 'nextUpdateBy', l)}.`,
-          ],
-        }
-      : {
-          subject: `Status: ${T.en.ref(p)}`,
-          paragraphs: [
-            T.en.hello(p),
-            `Your concern is with ${str(p, 'ownerFirstName')}, who keeps looking after it for you.`,
-            `Next update by ${when(p, 'nextUpdateBy', l)}.`,
-          ],
-        },
-  ticket_resolved: (p, l) =>
-    l === 'de'
-      ? {
-          subject: `Gelöst: ${T.de.ref(p)}`,
-          paragraphs: [
-            T.de.hello(p),
-            `Ihr Anliegen ist gelöst: ${str(p, 'resolution')}`,
-            'Falls noch etwas offen ist, antworten Sie einfach auf diese E-Mail.',
-            `— ${str(p, 'ownerName')}`,
-          ],
-        }
-      : {
-          subject: `Resolved: ${T.en.ref(p)}`,
-          paragraphs: [
-            T.en.hello(p),
-            `Your request is resolved: ${str(p, 'resolution')}`,
-            'If anything is still not right, just reply to this email.',
-            `— ${str(p, 'ownerName')}`,
-          ],
-        },
-  satisfaction_survey: (p, l, links) => {
-    const scores = [1, 2, 3, 4, 5];
-    const htmlExtra = `<p>${scores
-      .map(
-        (n) =>
-          `<a href="${escapeHtml(links.surveyUrl(n))}" style="padding:6px 10px;border:1px solid #888;margin-right:4px;text-decoration:none">${n}</a>`,
-      )
-      .join('')}</p>`;
-    const textExtra = scores.map((n) => `${n}: ${links.surveyUrl(n)}`).join('\n');
-    return l === 'de'
-      ? {
-          subject: `Wie war unser Service? ${T.de.ref(p)}`,
-          paragraphs: [
-            T.de.hello(p),
-            `Wie zufrieden sind Sie mit der Lösung durch ${firstName(str(p, 'ownerName'))}? Ein Klick genügt (1 = gar nicht, 5 = sehr).`,
-          ],
-          htmlExtra,
-          textExtra,
-        }
-      : {
-          subject: `How did we do? ${T.en.ref(p)}`,
-          paragraphs: [
-            T.en.hello(p),
-            `How happy are you with how ${firstName(str(p, 'ownerName'))} resolved your request? One click is enough (1 = not at all, 5 = very).`,
-          ],
-          htmlExtra,
-          textExtra,
-        };
-  },
+type CustomerTemplates = {
+  [T in CustomerTemplate]: (
+    p: EmailPayloads[T],
+    w: CustomerWording,
+    links: TicketLinks,
+  ) => Rendering;
 };
 
-const staffTemplates: Record<string, StaffTemplate> = {
-  deadline_warning: (p) => ({
-    subject: `Due soon: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
+const customerTemplates: CustomerTemplates = {
+  ticket_acknowledgement: (p, w) => ({
+    subject: w.email.acknowledgement.subject(ticketLine(p)),
     paragraphs: [
-      `${str(p, 'agentName')}, the ${str(p, 'deadlineKind').replace('_', ' ')} on ${str(p, 'ticketRef')} is due ${str(p, 'dueAtLocal')}.`,
-      'Send the customer a public update before then.',
+      w.email.hello(p.customerName),
+      w.email.acknowledgement.owns(firstName(p.ownerName)),
+      w.email.acknowledgement.hearBy(when(p.firstResponseDueAt, p.timezone, w)),
     ],
   }),
-  escalation: (p) => ({
-    subject: `Overdue (level ${str(p, 'level')}): [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
+  public_update: (p, w) => ({
+    subject: w.email.publicUpdate.subject(ticketLine(p)),
     paragraphs: [
-      `${str(p, 'agentName')}, the ${str(p, 'deadlineKind').replace('_', ' ')} on ${str(p, 'ticketRef')}, owned by ${str(p, 'ownerName')}, was due ${str(p, 'dueAtLocal')} and is still unanswered.`,
-      'The owner keeps the ticket; please help them answer the customer.',
+      w.email.hello(p.customerName),
+      p.body,
+      p.nextUpdateDueAt
+        ? w.email.publicUpdate.nextUpdateBy(when(p.nextUpdateDueAt, p.timezone, w))
+        : '',
+      `— ${p.ownerName}`,
     ],
   }),
-  handoff_offered: (p) => ({
-    subject: `Handoff offered: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
+  holding_update: (p, w) => ({
+    subject: w.email.holdingUpdate.subject(ticketLine(p)),
     paragraphs: [
-      `${str(p, 'fromName')} offers you ${str(p, 'ticketRef')}: "${str(p, 'note')}".`,
-      'It stays theirs until you accept.',
+      w.email.hello(p.customerName),
+      w.email.holdingUpdate.withOwner(p.ownerFirstName),
+      w.email.holdingUpdate.nextUpdateBy(when(p.nextUpdateBy, p.timezone, w)),
     ],
   }),
-  handoff_accepted: (p) => ({
-    subject: `Handoff accepted: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
-    paragraphs: [`${str(p, 'toName')} accepted ${str(p, 'ticketRef')} and now owns it.`],
-  }),
-  handoff_declined: (p) => ({
-    subject: `Handoff declined: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
+  waiting_reminder: (p, w) => ({
+    subject: w.email.waitingReminder.subject(ticketLine(p)),
     paragraphs: [
-      `${str(p, 'toName')} declined ${str(p, 'ticketRef')}${str(p, 'note') ? `: "${str(p, 'note')}"` : ''}.`,
-      'The ticket is still yours.',
+      w.email.hello(p.customerName),
+      w.email.waitingReminder.question(firstName(p.ownerName)),
+      w.email.waitingReminder.reply,
+      p.resumeAt ? w.email.waitingReminder.resumeBy(when(p.resumeAt, p.timezone, w)) : '',
     ],
   }),
-  consult_asked: (p) => ({
-    subject: `Consult requested: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
+  ticket_resolved: (p, w) => ({
+    subject: w.email.resolved.subject(ticketLine(p)),
     paragraphs: [
-      `${str(p, 'agentName')}, the owner of ${str(p, 'ticketRef')} asks for your help (by ${str(p, 'dueAt')}):`,
-      str(p, 'question'),
-      'Answer the consult; the ticket stays with its owner.',
+      w.email.hello(p.customerName),
+      w.email.resolved.resolution(p.resolution),
+      w.email.resolved.reply,
+      `— ${p.ownerName}`,
     ],
   }),
-  consult_reminder: (p) => ({
-    subject: `Consult due soon: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
-    paragraphs: [
-      `${str(p, 'agentName')}, a consult on ${str(p, 'ticketRef')} is due ${str(p, 'dueAt')}:`,
-      str(p, 'question'),
-    ],
-  }),
-  consult_overdue: (p) => ({
-    subject: `Consult overdue: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
-    paragraphs: [
-      `${str(p, 'agentName')}, the consult you asked on ${str(p, 'ticketRef')} was due ${str(p, 'dueAt')} and is unanswered.`,
-    ],
-  }),
-  consult_answered: (p) => ({
-    subject: `Consult answered: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
-    paragraphs: [
-      `${str(p, 'agentName')}, your consult on ${str(p, 'ticketRef')} was answered:`,
-      str(p, 'answer'),
-    ],
-  }),
-  promise_reminder: (p) => ({
-    subject: `Promise due soon: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
-    paragraphs: [
-      `${str(p, 'agentName')}, you promised the customer "${str(p, 'description')}" by ${str(p, 'dueAt')}.`,
-      'Mark it kept when it is done.',
-    ],
-  }),
-  promise_broken: (p) => ({
-    subject: `Promise broken: [${str(p, 'ticketRef')}] ${str(p, 'subject')}`,
-    paragraphs: [
-      `${str(p, 'agentName')}, the promise "${str(p, 'description')}" (${str(p, 'silo')}) on ${str(p, 'ticketRef')}, owned by ${str(p, 'ownerName')}, was due ${str(p, 'dueAt')} and was not kept.`,
-      'Tell the customer what happens now.',
-    ],
-  }),
-  escalation_digest: (p) => {
-    const items = Array.isArray(p.items) ? (p.items as Payload[]) : [];
+  satisfaction_survey: (p, w, links) => {
+    const scores = [1, 2, 3, 4, 5];
     return {
-      subject: `Daily escalation digest: ${items.length} overdue`,
-      paragraphs: [
-        `${str(p, 'agentName')}, these tickets were escalated to you:`,
-        ...items.map(
-          (i) =>
-            `[${str(i, 'ticketRef')}] ${str(i, 'subject')}: owner ${str(i, 'ownerName')}, due ${str(i, 'dueAtLocal')}, level ${str(i, 'level')}`,
-        ),
-      ],
+      subject: w.email.survey.subject(ticketLine(p)),
+      paragraphs: [w.email.hello(p.customerName), w.email.survey.question(firstName(p.ownerName))],
+      htmlExtra: `<p>${scores
+        .map(
+          (n) =>
+            `<a href="${escapeHtml(links.surveyUrl(n))}" style="padding:6px 10px;border:1px solid #888;margin-right:4px;text-decoration:none">${n}</a>`,
+        )
+        .join('')}</p>`,
+      textExtra: scores.map((n) => `${n}: ${links.surveyUrl(n)}`).join('\n'),
     };
   },
 };
 
+const deadlineWords = (kind: string) => kind.replace('_', ' ');
+
+type StaffTemplates = { [T in StaffTemplate]: (p: EmailPayloads[T]) => Rendering };
+
+const staffTemplates: StaffTemplates = {
+  deadline_warning: (p) => ({
+    subject: `Due soon: ${ticketLine(p)}`,
+    paragraphs: [
+      `${p.agentName}, the ${deadlineWords(p.deadlineKind)} on ${p.ticketRef} is due ${p.dueAtLocal}.`,
+      'Send the customer a public update before then.',
+    ],
+  }),
+  escalation: (p) => ({
+    subject: `Overdue (level ${p.level}): ${ticketLine(p)}`,
+    paragraphs: [
+      `${p.agentName}, the ${deadlineWords(p.deadlineKind)} on ${p.ticketRef}, owned by ${p.ownerName}, was due ${p.dueAtLocal} and is still unanswered.`,
+      p.nextUpdateDueAtLocal
+        ? `The customer was promised the next update by ${p.nextUpdateDueAtLocal}.`
+        : '',
+      'The owner keeps the ticket; please help them answer the customer.',
+    ],
+  }),
+  waiting_resumed: (p) => ({
+    subject: `No reply from the customer: ${ticketLine(p)}`,
+    paragraphs: [
+      `${p.agentName}, the customer on ${p.ticketRef} has not answered since ${p.waitingSince ?? ''}.`,
+      `The ticket is open again and the next update is due ${p.nextUpdateDueAt ?? ''}.`,
+    ],
+  }),
+  customer_email_failed: (p) => ({
+    subject: `Email to the customer failed: ${ticketLine(p)}`,
+    paragraphs: [
+      `${p.agentName}, the ${p.failedTemplate.replace(/_/g, ' ')} to ${p.to} on ${p.ticketRef} was not delivered (${p.status}): ${p.reason}`,
+      'Check the address with the customer, then resend it (POST /api/v1/outbox/<id>/resend) or dismiss it with a note.',
+      `Email id: ${p.emailId}`,
+    ],
+  }),
+  handoff_offered: (p) => ({
+    subject: `Handoff offered: ${ticketLine(p)}`,
+    paragraphs: [
+      `${p.fromName} offers you ${p.ticketRef}: "${p.note}".`,
+      'It stays theirs until you accept.',
+    ],
+  }),
+  handoff_accepted: (p) => ({
+    subject: `Handoff accepted: ${ticketLine(p)}`,
+    paragraphs: [`${p.toName} accepted ${p.ticketRef} and now owns it.`],
+  }),
+  handoff_declined: (p) => ({
+    subject: `Handoff declined: ${ticketLine(p)}`,
+    paragraphs: [
+      `${p.toName} declined ${p.ticketRef}${p.note ? `: "${p.note}"` : ''}.`,
+      'The ticket is still yours.',
+    ],
+  }),
+  consult_asked: (p) => ({
+    subject: `Consult requested: ${ticketLine(p)}`,
+    paragraphs: [
+      `${p.agentName}, the owner of ${p.ticketRef} asks for your help (by ${p.dueAt}):`,
+      p.question,
+      'Answer the consult; the ticket stays with its owner.',
+    ],
+  }),
+  consult_reminder: (p) => ({
+    subject: `Consult due soon: ${ticketLine(p)}`,
+    paragraphs: [`${p.agentName}, a consult on ${p.ticketRef} is due ${p.dueAt}:`, p.question],
+  }),
+  consult_overdue: (p) => ({
+    subject: `Consult overdue: ${ticketLine(p)}`,
+    paragraphs: [
+      `${p.agentName}, the consult you asked on ${p.ticketRef} was due ${p.dueAt} and is unanswered.`,
+    ],
+  }),
+  consult_answered: (p) => ({
+    subject: `Consult answered: ${ticketLine(p)}`,
+    paragraphs: [`${p.agentName}, your consult on ${p.ticketRef} was answered:`, p.answer],
+  }),
+  consult_cancelled: (p) => ({
+    subject: `Consult cancelled: ${ticketLine(p)}`,
+    paragraphs: [
+      `${p.agentName}, the consult on ${p.ticketRef} was cancelled${p.reason ? ` (${p.reason})` : ''}; no answer is needed:`,
+      p.question,
+    ],
+  }),
+  promise_reminder: (p) => ({
+    subject: `Promise due soon: ${ticketLine(p)}`,
+    paragraphs: [
+      `${p.agentName}, you promised the customer "${p.description}" by ${p.dueAt}.`,
+      'Mark it kept when it is done.',
+    ],
+  }),
+  promise_broken: (p) => ({
+    subject: `Promise broken: ${ticketLine(p)}`,
+    paragraphs: [
+      `${p.agentName}, the promise "${p.description}" (${p.silo}) on ${p.ticketRef}, owned by ${p.ownerName}, was due ${p.dueAt} and was not kept.`,
+      'Tell the customer what happens now.',
+    ],
+  }),
+  agent_invitation: (p) => ({
+    subject: 'You are invited to the OwnIt console',
+    paragraphs: [
+      `${p.agentName}, ${p.invitedBy || 'an admin'} invited you to the OwnIt agent console.`,
+      `Set your password here (the link works once, until ${p.expiresAt}):`,
+      p.setPasswordUrl,
+    ],
+  }),
+  password_reset: (p) => ({
+    subject: 'Reset your OwnIt password',
+    paragraphs: [
+      `${p.agentName}, someone asked to reset the password of your OwnIt account.`,
+      `Set a new password here (the link works once, until ${p.expiresAt}):`,
+      p.setPasswordUrl,
+      'If it was not you, ignore this email; your password stays as it is.',
+    ],
+  }),
+  webhook_disabled: (p) => ({
+    subject: `Webhook disabled: ${p.url}`,
+    paragraphs: [
+      `${p.agentName}, OwnIt stopped sending webhooks to ${p.url} (webhook ${p.webhookId}): ${p.reason}.`,
+      'Events are kept. Fix the receiver, then re-enable it with PATCH /api/v1/webhooks/:id {"enabled": true}.',
+    ],
+  }),
+  escalation_digest: (p) => ({
+    subject: `Daily escalation digest: ${p.items.length} overdue`,
+    paragraphs: [
+      `${p.agentName}, these tickets were escalated to you:`,
+      ...p.items.map(
+        (i) => `${ticketLine(i)}: owner ${i.ownerName}, due ${i.dueAtLocal}, level ${i.level}`,
+      ),
+    ],
+  }),
+};
+
+const isCustomer = (template: string): template is CustomerTemplate =>
+  (CUSTOMER_TEMPLATES as readonly string[]).includes(template);
+
 export function isCustomerTemplate(template: string): boolean {
-  return template in customerTemplates;
+  return isCustomer(template);
 }
 
-export function isKnownTemplate(template: string): boolean {
-  return template in customerTemplates || template in staffTemplates;
+export function isKnownTemplate(template: string): template is EmailTemplate {
+  return isCustomer(template) || template in staffTemplates;
 }
 
+/**
+ * Renders an outbox row. The row was written through queueEmail, whose types guarantee the
+ * payload matches its template; a template this version does not know is refused.
+ */
 export function renderEmail(
   template: string,
-  payload: Payload,
+  payload: Record<string, unknown>,
   links: TicketLinks | null,
 ): RenderedEmail {
-  const customer = customerTemplates[template];
-  const staff = staffTemplates[template];
-  if (!customer && !staff) throw new Error(`unknown email template ${template}`);
-  const language = languageOf(payload.locale);
-  const rendering = customer ? customer(payload, language, links!) : staff!(payload);
+  if (!isKnownTemplate(template)) throw new Error(`unknown email template ${template}`);
+  return renderMessage({ template, payload } as EmailMessage, links);
+}
+
+function renderMessage(message: EmailMessage, links: TicketLinks | null): RenderedEmail {
+  const customer = isCustomer(message.template);
+  const language: Language = languageOf(
+    'locale' in message.payload ? message.payload.locale : undefined,
+  );
+  const w = customerWording(language);
+  // The maps are indexed by the message's own template, so the payload fits the renderer.
+  const rendering = customer
+    ? (customerTemplates[message.template as CustomerTemplate] as CustomerRenderer)(
+        message.payload,
+        w,
+        links!,
+      )
+    : (staffTemplates[message.template as StaffTemplate] as StaffRenderer)(message.payload);
   const paragraphs = rendering.paragraphs.filter((p) => p.length > 0);
-  const statusText = customer && links ? `${T[language].status}\n${links.statusUrl}` : '';
+  const statusText = customer && links ? `${w.email.statusLink}\n${links.statusUrl}` : '';
   const text = [
     ...paragraphs,
     rendering.textExtra ?? '',
     statusText,
-    customer ? T[language].signoff : '',
+    customer ? w.email.signoff : '',
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -325,10 +325,13 @@ export function renderEmail(
     ...paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`),
     rendering.htmlExtra ?? '',
     customer && links
-      ? `<p>${escapeHtml(T[language].status)} <a href="${escapeHtml(links.statusUrl)}">${escapeHtml(links.statusUrl)}</a></p>`
+      ? `<p>${escapeHtml(w.email.statusLink)} <a href="${escapeHtml(links.statusUrl)}">${escapeHtml(links.statusUrl)}</a></p>`
       : '',
-    customer ? `<p>${escapeHtml(T[language].signoff).replace(/\n/g, '<br>')}</p>` : '',
+    customer ? `<p>${escapeHtml(w.email.signoff).replace(/\n/g, '<br>')}</p>` : '',
     '</body></html>',
   ].join('');
   return { subject: headerSafe(rendering.subject), text, html };
 }
+
+type CustomerRenderer = (p: unknown, w: CustomerWording, links: TicketLinks) => Rendering;
+type StaffRenderer = (p: unknown) => Rendering;

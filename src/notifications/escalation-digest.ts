@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { updateReturning } from '../db/update-returning';
+import type { EmailPayloads } from './email-payloads';
 import { queueEmail } from './queue-email';
 
 const DAY_MS = 86_400_000;
@@ -19,10 +20,11 @@ export async function sendDueDigests(ctx: ServiceContext): Promise<number> {
   );
   for (const { agent_id: agentId } of due) {
     await inTransaction(ctx.dataSource, async (manager) => {
+      // Only escalations are held for a digest (enforce-deadline.ts, holdForDigest).
       const held = await updateReturning<{
         id: string;
         to_address: string;
-        payload: Record<string, unknown>;
+        payload: EmailPayloads['escalation'];
       }>(
         manager,
         `UPDATE outbox_emails SET status = 'digested'

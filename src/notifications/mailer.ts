@@ -12,6 +12,7 @@ export interface OutgoingEmail {
   inReplyTo?: string;
   references?: string[];
   headers?: Record<string, string>;
+  attachments?: Array<{ filename: string; contentType: string; content: Buffer }>;
 }
 
 export interface SentEmail {
@@ -28,8 +29,9 @@ export interface Mailer {
 /**
  * - retry: nothing was delivered (connection refused, 4xx): try again later;
  * - permanent: the server refused for good (5xx, bad address): never retry;
- * - ambiguous: the connection died mid-session, after the message may have been accepted:
- *   resending could duplicate it, so a person decides.
+ * - ambiguous: the session died without a final answer (timed out, or the connection dropped),
+ *   possibly after the server took the message: resent once later with the same Message-ID,
+ *   then a person decides.
  */
 export type SendFailureKind = 'retry' | 'permanent' | 'ambiguous';
 
@@ -57,12 +59,28 @@ export function classifySendError(error: unknown): { kind: SendFailureKind; reas
   // nodemailer reports an idle socket timeout inside an established session as "Timeout";
   // connection and greeting timeouts have their own messages and are safe to retry.
   if (e.code === 'ETIMEDOUT' && e.message === 'Timeout') return { kind: 'ambiguous', reason };
+  // A connection closed by the server mid-session (refused connections are ESOCKET): it may have
+  // come after the message's final dot, which RFC 5321 servers may already have queued.
+  if (e.code === 'ECONNECTION' && e.message === 'Connection closed unexpectedly') {
+    return { kind: 'ambiguous', reason };
+  }
   return { kind: 'retry', reason };
 }
 
+/**
+ * Waiting times close to RFC 5321 §4.5.3.2: a server may take minutes to answer, above all
+ * after the message's final dot (10 minutes), when it may be scanning or relaying it. Giving up
+ * sooner turns a slow but working server into ambiguous email.
+ */
+export const SMTP_TIMEOUTS = {
+  connectionMs: 30_000,
+  greetingMs: 5 * 60_000,
+  socketMs: 10 * 60_000,
+};
+
 export function createSmtpMailer(
   smtpUrl: string,
-  options: { socketTimeoutMs?: number } = {},
+  options: { socketTimeoutMs?: number; greetingTimeoutMs?: number } = {},
 ): Mailer {
   const url = new URL(smtpUrl);
   const transport = nodemailer.createTransport({
@@ -74,9 +92,9 @@ export function createSmtpMailer(
     ...(url.username
       ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
       : {}),
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: options.socketTimeoutMs ?? 30_000,
+    connectionTimeout: SMTP_TIMEOUTS.connectionMs,
+    greetingTimeout: options.greetingTimeoutMs ?? SMTP_TIMEOUTS.greetingMs,
+    socketTimeout: options.socketTimeoutMs ?? SMTP_TIMEOUTS.socketMs,
   });
   return {
     async send(email) {
@@ -91,6 +109,7 @@ export function createSmtpMailer(
         inReplyTo: email.inReplyTo,
         references: email.references,
         headers: email.headers,
+        attachments: email.attachments,
       });
       return { messageId: info.messageId, response: String(info.response ?? '') };
     },

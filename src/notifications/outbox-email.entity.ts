@@ -1,9 +1,11 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * pending → sending → sent; back to pending with a later next_attempt_at on a temporary failure;
- * failed (permanent, or out of attempts); ambiguous (the server may have the message: never
- * resent blindly); cancelled (no longer applies); held → digested (staff who chose a digest).
+ * pending → sending (claimed under a lease) → sent; back to pending with a later next_attempt_at
+ * on a temporary failure; failed (permanent, or out of time); ambiguous (the server may have the
+ * message: resent once automatically with the same Message-ID after a delay, then left for a
+ * person); cancelled (no longer applies); held → digested (staff who chose a digest); dismissed
+ * (a person decided it is not to be sent); resent (a person replaced it with a new email).
  */
 export const OUTBOX_STATUSES = [
   'pending',
@@ -14,8 +16,19 @@ export const OUTBOX_STATUSES = [
   'cancelled',
   'held',
   'digested',
+  'dismissed',
+  'resent',
 ] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/**
+ * A ticket's customer emails go out in the order they were queued: an earlier one in one of these
+ * states holds back the later ones (pending only once it is due or has been tried: a survey
+ * scheduled for tomorrow holds nothing back). Every other status settles it: sent, failed
+ * (permanently), cancelled, dismissed, resent. Whoever changes a failed or ambiguous email (the
+ * outbox resend/dismiss endpoints) must move it to one of the settled statuses.
+ */
+export const ORDER_HOLDING_STATUSES = ['pending', 'sending', 'ambiguous'] as const;
 
 /**
  * An email to send, written in the same transaction as the change that caused it;
@@ -73,10 +86,39 @@ export class OutboxEmail {
   @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
   claimedAt!: Date | null;
 
+  /** A claim (status sending) lapses at this time unless its worker renews it. */
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt!: Date | null;
+
+  /** Order of queueing (an identity column); a ticket's customer emails are sent in this order. */
+  @Column({ name: 'queue_position', type: 'bigint', insert: false, update: false })
+  queuePosition!: string;
+
+  /** Sends that ended ambiguous: the first is retried automatically, the second waits for a person. */
+  @Column({ name: 'ambiguous_sends', type: 'integer', default: 0 })
+  ambiguousSends!: number;
+
   /** The SMTP server's final answer, e.g. "250 2.0.0 queued as 1234". */
   @Column({ name: 'smtp_response', type: 'text', nullable: true })
   smtpResponse!: string | null;
 
   @Column({ name: 'failed_at', type: 'timestamptz', nullable: true })
   failedAt!: Date | null;
+
+  /** A resend names the failed email it replaces; that one names its resend. */
+  @Column({ name: 'resent_from_id', type: 'uuid', nullable: true })
+  resentFromId!: string | null;
+
+  @Column({ name: 'resent_as_id', type: 'uuid', nullable: true })
+  resentAsId!: string | null;
+
+  /** Who settled a failed or ambiguous email (resent or dismissed), when, and why. */
+  @Column({ name: 'settled_at', type: 'timestamptz', nullable: true })
+  settledAt!: Date | null;
+
+  @Column({ name: 'settled_by_id', type: 'uuid', nullable: true })
+  settledById!: string | null;
+
+  @Column({ name: 'settled_note', type: 'text', nullable: true })
+  settledNote!: string | null;
 }

@@ -1,23 +1,28 @@
 import { z } from 'zod';
+import { instant } from '../common-input';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../agents/actor';
+import type { Actor } from '../actor';
 import { Agent } from '../agents/agent.entity';
 import { queueEmail } from '../notifications/queue-email';
 import type { ServiceContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import { decodeCursor, toPage, type Page } from '../pagination';
-import { withLockedTicket } from '../tickets/locked-ticket';
+import {
+  inTicketTransaction,
+  withLockedTicket,
+  type TicketTransaction,
+} from '../tickets/locked-ticket';
 import { assertOwner } from '../tickets/ticket-access';
 import { Ticket } from '../tickets/ticket.entity';
+import { addBusinessMinutes } from '../deadline-rules/calendar';
+import { calendarOf } from '../teams/calendar-of';
 import { recordEvent } from '../timeline/record-event';
 import { changeOwner } from './change-owner';
 import { lockAgentForOwnership, requireEligibleOwner } from './eligible-owner';
 import { Handoff } from './handoff.entity';
 import { handoffView } from './handoff.view';
 import type { AnswerHandoffInput, MyHandoffsQuery, OfferHandoffInput } from './ownership.input';
-
-const HOUR_MS = 3_600_000;
 
 /** The owner offers the ticket to a named colleague; nothing moves until they accept. */
 export async function offerHandoff(
@@ -27,7 +32,7 @@ export async function offerHandoff(
   input: OfferHandoffInput,
   ifMatch?: number,
 ): Promise<Handoff> {
-  return withLockedTicket(ctx, actor, ticketId, ifMatch, async ({ manager, ticket, now }) => {
+  return withLockedTicket(ctx, actor, ticketId, ifMatch, async ({ manager, ticket, now, team }) => {
     assertOwner(actor, ticket, 'offer it to someone else');
     if (ticket.status !== 'open' && ticket.status !== 'waiting_on_customer') {
       throw new Conflict(
@@ -57,7 +62,13 @@ export async function offerHandoff(
         note: input.note,
         status: 'pending',
         createdAt: now,
-        expiresAt: new Date(now.getTime() + ctx.settings.handoffExpiryHours * HOUR_MS),
+        // Business hours of the ticket's team: an offer made on Friday afternoon is still open
+        // on Monday morning, when the colleague can actually answer it.
+        expiresAt: addBusinessMinutes(
+          now,
+          ctx.settings.handoffExpiryHours * 60,
+          calendarOf(await team()),
+        ),
         respondedAt: null,
         responseNote: null,
       }),
@@ -108,23 +119,14 @@ async function notifyHandoff(
   });
 }
 
-/**
- * Loads a handoff and locks its ticket, then the handoff itself (always in that order, the same
- * order every ownership change uses, so concurrent accepts and reassigns cannot deadlock).
- */
+/** Locks a handoff's ticket, then the handoff (the lock order of tickets/locked-ticket.ts). */
 async function lockHandoff(
-  manager: EntityManager,
+  tx: TicketTransaction,
   handoffId: string,
 ): Promise<{ handoff: Handoff; ticket: Ticket }> {
-  const found = await manager.getRepository(Handoff).findOneBy({ id: handoffId });
-  if (!found) throw new NotFound(`No handoff ${handoffId}.`);
-  const ticket = await manager
-    .getRepository(Ticket)
-    .findOneOrFail({ where: { id: found.ticketId }, lock: { mode: 'for_no_key_update' } });
-  const handoff = await manager
-    .getRepository(Handoff)
-    .findOneOrFail({ where: { id: handoffId }, lock: { mode: 'for_no_key_update' } });
-  return { handoff, ticket };
+  const locked = await tx.lockRowOfTicket(Handoff, handoffId);
+  if (!locked) throw new NotFound(`No handoff ${handoffId}.`);
+  return { handoff: locked.row, ticket: locked.ticket };
 }
 
 function assertPending(handoff: Handoff, now: Date): void {
@@ -141,56 +143,60 @@ async function answerHandoff(
   answer: 'accepted' | 'declined',
   input: AnswerHandoffInput,
 ): Promise<Handoff> {
-  const outcome = await inTransaction(ctx.dataSource, async (manager) => {
-    // The accepting agent's row first: the lock order every ownership change uses.
-    if (answer === 'accepted') await lockAgentForOwnership(manager, actor.id);
-    const { handoff, ticket } = await lockHandoff(manager, handoffId);
-    // Only the person it is addressed to may answer; others learn nothing about it.
-    if (handoff.toAgentId !== actor.id) {
-      if (handoff.fromAgentId === actor.id) {
-        throw new Forbidden('Only the agent the handoff is offered to can answer it.');
+  const outcome = await inTicketTransaction(
+    ctx,
+    async (tx) => {
+      const { manager } = tx;
+      const { handoff, ticket } = await lockHandoff(tx, handoffId);
+      // Only the person it is addressed to may answer; others learn nothing about it.
+      if (handoff.toAgentId !== actor.id) {
+        if (handoff.fromAgentId === actor.id) {
+          throw new Forbidden('Only the agent the handoff is offered to can answer it.');
+        }
+        throw new NotFound(`No handoff ${handoffId}.`);
       }
-      throw new NotFound(`No handoff ${handoffId}.`);
-    }
-    const now = ctx.clock.now();
-    if (handoff.status === 'pending' && handoff.expiresAt <= now) {
-      // Record the lapse (it must survive the refusal), then refuse after the commit.
-      await expireHandoff(manager, handoff, now);
-      return { expired: true as const };
-    }
-    assertPending(handoff, now);
+      const now = ctx.clock.now();
+      if (handoff.status === 'pending' && handoff.expiresAt <= now) {
+        // Record the lapse (it must survive the refusal), then refuse after the commit.
+        await expireHandoff(manager, handoff, now);
+        return { expired: true as const };
+      }
+      assertPending(handoff, now);
 
-    handoff.status = answer;
-    handoff.respondedAt = now;
-    handoff.responseNote = input.note ?? null;
-    await manager.getRepository(Handoff).save(handoff);
-    await recordEvent(manager, {
-      ticketId: ticket.id,
-      type: answer === 'accepted' ? 'handoff_accepted' : 'handoff_declined',
-      at: now,
-      actorId: actor.id,
-      data: { handoffId: handoff.id, fromAgentId: handoff.fromAgentId, note: input.note ?? null },
-    });
-    await notifyHandoff(
-      manager,
-      handoff,
-      ticket,
-      answer === 'accepted' ? 'handoff_accepted' : 'handoff_declined',
-      now,
-    );
-    if (answer === 'accepted') {
-      await requireEligibleOwner(manager, ticket, actor.id, 'toAgentId', { allowAway: true });
-      await changeOwner(manager, ticket, {
-        toAgentId: actor.id,
-        reason: 'handoff',
-        actorId: actor.id,
+      handoff.status = answer;
+      handoff.respondedAt = now;
+      handoff.responseNote = input.note ?? null;
+      await manager.getRepository(Handoff).save(handoff);
+      await recordEvent(manager, {
+        ticketId: ticket.id,
+        type: answer === 'accepted' ? 'handoff_accepted' : 'handoff_declined',
         at: now,
-        note: handoff.note,
-        handoffId: handoff.id,
+        actorId: actor.id,
+        data: { handoffId: handoff.id, fromAgentId: handoff.fromAgentId, note: input.note ?? null },
       });
-    }
-    return { expired: false as const, handoff };
-  });
+      await notifyHandoff(
+        manager,
+        handoff,
+        ticket,
+        answer === 'accepted' ? 'handoff_accepted' : 'handoff_declined',
+        now,
+      );
+      if (answer === 'accepted') {
+        await requireEligibleOwner(manager, ticket, actor.id, 'toAgentId', { allowAway: true });
+        await changeOwner(manager, ticket, {
+          toAgentId: actor.id,
+          reason: 'handoff',
+          actorId: actor.id,
+          at: now,
+          note: handoff.note,
+          handoffId: handoff.id,
+        });
+      }
+      return { expired: false as const, handoff };
+    },
+    // The accepting agent's row first: the lock order every ownership change uses.
+    answer === 'accepted' ? (manager) => lockAgentForOwnership(manager, actor.id) : undefined,
+  );
   if (outcome.expired) throw new Conflict('This handoff offer has expired.');
   return outcome.handoff;
 }
@@ -216,8 +222,9 @@ export async function cancelHandoff(
   handoffId: string,
   input: AnswerHandoffInput,
 ): Promise<Handoff> {
-  return inTransaction(ctx.dataSource, async (manager) => {
-    const { handoff, ticket } = await lockHandoff(manager, handoffId);
+  return inTicketTransaction(ctx, async (tx) => {
+    const { manager } = tx;
+    const { handoff, ticket } = await lockHandoff(tx, handoffId);
     if (handoff.fromAgentId !== actor.id && actor.role !== 'admin') {
       if (handoff.toAgentId === actor.id) throw new Forbidden('Decline the handoff instead.');
       throw new NotFound(`No handoff ${handoffId}.`);
@@ -280,7 +287,7 @@ export async function expireDueHandoffs(ctx: ServiceContext, batchSize = 200): P
   }
 }
 
-const handoffCursor = z.object({ c: z.iso.datetime({ offset: true }), id: z.uuid() });
+const handoffCursor = z.object({ c: instant(), id: z.uuid() });
 
 export async function listMyHandoffs(
   ctx: ServiceContext,

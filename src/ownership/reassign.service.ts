@@ -1,5 +1,5 @@
-import type { Actor } from '../agents/actor';
-import { supervisesTeam } from '../agents/actor';
+import type { Actor } from '../actor';
+import { supervisesTeam } from '../actor';
 import type { ServiceContext } from '../context';
 import { Conflict, Forbidden, InvalidInput } from '../errors';
 import { withLockedTicket } from '../tickets/locked-ticket';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { optionalText, requiredText } from '../common-input';
+import { optionalText, requiredText, instant } from '../common-input';
 import { SILOS } from '../tickets/ticket.entity';
 
 export const makePromiseInput = z.strictObject({
   description: requiredText(2_000),
-  dueAt: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time with offset' }),
+  dueAt: instant(),
   silo: z.enum(SILOS, { message: `must be one of ${SILOS.join(', ')}` }),
 });
 export type MakePromiseInput = z.output<typeof makePromiseInput>;

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { ServiceContext } from '../context';
 import { actorOf, idParam, ifMatchOf, staffOnly, ticketParam } from '../http/request-context';
 import { parseBody } from '../http/validate';
-import { getTicket } from '../tickets/tickets.service';
+import { getTicket } from '../tickets/get-ticket';
 import { promiseView } from './promise.view';
 import { cancelPromiseInput, keepPromiseInput, makePromiseInput } from './promises.input';
 import { cancelPromise, keepPromise, listTicketPromises, makePromise } from './promises.service';

@@ -1,11 +1,14 @@
 import type { EntityManager } from 'typeorm';
-import { supervisesTeam, type Actor } from '../agents/actor';
+import { supervisesTeam, type Actor } from '../actor';
 import type { ServiceContext } from '../context';
-import { inTransaction } from '../db/transaction';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
-import { withLockedTicket } from '../tickets/locked-ticket';
+import {
+  inTicketTransaction,
+  withLockedTicket,
+  type TicketTransaction,
+} from '../tickets/locked-ticket';
 import { assertOwner, canReadTicket } from '../tickets/ticket-access';
-import { Ticket } from '../tickets/ticket.entity';
+import type { Ticket } from '../tickets/ticket.entity';
 import { recordEvent } from '../timeline/record-event';
 import { CustomerPromise, type PromiseStatus } from './promise.entity';
 import type { CancelPromiseInput, KeepPromiseInput, MakePromiseInput } from './promises.input';
@@ -92,23 +95,18 @@ export async function closePromise(
 async function lockPromise(
   actor: Actor,
   promiseId: string,
-  manager: EntityManager,
+  tx: TicketTransaction,
 ): Promise<{ promise: CustomerPromise; ticket: Ticket }> {
-  const found = await manager.getRepository(CustomerPromise).findOneBy({ id: promiseId });
-  if (!found) throw new NotFound(`No promise ${promiseId}.`);
-  const ticket = await manager
-    .getRepository(Ticket)
-    .findOneOrFail({ where: { id: found.ticketId }, lock: { mode: 'for_no_key_update' } });
-  if (!(await canReadTicket(manager, actor, ticket)))
+  const locked = await tx.lockRowOfTicket(CustomerPromise, promiseId);
+  if (!locked) throw new NotFound(`No promise ${promiseId}.`);
+  const { ticket, row: promise } = locked;
+  if (!(await canReadTicket(tx.manager, actor, ticket)))
     throw new NotFound(`No promise ${promiseId}.`);
   if (actor.id !== ticket.ownerId && !supervisesTeam(actor, ticket.teamId)) {
     throw new Forbidden(
       "Only the ticket's owner or a supervisor of its team can close its promises.",
     );
   }
-  const promise = await manager
-    .getRepository(CustomerPromise)
-    .findOneOrFail({ where: { id: promiseId }, lock: { mode: 'for_no_key_update' } });
   if (promise.status !== 'open') throw new Conflict(`This promise is already ${promise.status}.`);
   return { promise, ticket };
 }
@@ -119,8 +117,9 @@ export async function keepPromise(
   promiseId: string,
   input: KeepPromiseInput,
 ) {
-  return inTransaction(ctx.dataSource, async (manager) => {
-    const { promise } = await lockPromise(actor, promiseId, manager);
+  return inTicketTransaction(ctx, async (tx) => {
+    const { manager } = tx;
+    const { promise } = await lockPromise(actor, promiseId, tx);
     await closePromise(manager, promise, 'kept', input.note ?? null, actor.id, ctx.clock.now());
     return promise;
   });
@@ -132,8 +131,9 @@ export async function cancelPromise(
   promiseId: string,
   input: CancelPromiseInput,
 ) {
-  return inTransaction(ctx.dataSource, async (manager) => {
-    const { promise } = await lockPromise(actor, promiseId, manager);
+  return inTicketTransaction(ctx, async (tx) => {
+    const { manager } = tx;
+    const { promise } = await lockPromise(actor, promiseId, tx);
     await closePromise(manager, promise, 'cancelled', input.reason, actor.id, ctx.clock.now());
     return promise;
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Actor } from '../agents/actor';
+import type { Actor } from '../actor';
 import { decodeCursor, encodeCursor, type Page } from '../pagination';
 import type { AtRiskReportQuery } from './reports.input';
 import { inReportSnapshot, reportScope, type ReportContext } from './report-scope';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Actor } from '../agents/actor';
+import type { Actor } from '../actor';
 import type { ServiceContext } from '../context';
 import { Forbidden, InvalidInput, NotFound } from '../errors';
 

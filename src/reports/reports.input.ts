@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { uuid } from '../common-input';
+import { uuid, instant } from '../common-input';
 import { pageQuery } from '../pagination';
 
 /** "YYYY-MM-DD" (a whole day in the report's timezone) or an ISO date-time with an offset. */
@@ -9,7 +9,7 @@ const periodBound = z
   .refine(
     (value) =>
       (DATE_ONLY.test(value) && z.iso.date().safeParse(value).success) ||
-      z.iso.datetime({ offset: true }).safeParse(value).success,
+      instant().safeParse(value).success,
     'must be a date "YYYY-MM-DD" or a date-time with offset, e.g. "2026-03-01T00:00:00Z"',
   );
 

@@ -1,4 +1,4 @@
-import type { Actor } from '../agents/actor';
+import type { Actor } from '../actor';
 import type { RootCauseReportQuery } from './reports.input';
 import {
   inReportSnapshot,

@@ -1,4 +1,4 @@
-import type { Actor } from '../agents/actor';
+import type { Actor } from '../actor';
 import type { SlaReportQuery } from './reports.input';
 import {
   daysOf,

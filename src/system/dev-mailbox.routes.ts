@@ -1,18 +1,26 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { escapeHtml } from '../notifications/email-templates';
 import type { DevMailbox } from '../notifications/dev-mailbox';
+import { sendProblem } from '../http/problem';
 
 /** /dev/mailbox: what the development mailbox caught (only mounted when SMTP_URL is unset). */
-export function devMailboxRoutes(mailbox: DevMailbox): Router {
+export function devMailboxRoutes(mailbox: DevMailbox, authenticate: RequestHandler): Router {
   const router = Router();
-  // Customer mail (with status and survey links) is readable here: only from this machine.
-  router.use('/dev/mailbox', (req, res, next) => {
-    const from = req.socket.remoteAddress ?? '';
-    if (from === '127.0.0.1' || from === '::1' || from === '::ffff:127.0.0.1') {
+  // Customer mail (with status and survey links) is readable here: by admins only, by bearer
+  // token or console session. Never by socket address: behind a reverse proxy on the same host
+  // every request comes from 127.0.0.1.
+  router.use('/dev/mailbox', authenticate, (_req, res, next) => {
+    const actor = res.locals.actor as { role?: string } | undefined;
+    if (actor?.role === 'admin') {
       next();
       return;
     }
-    res.status(404).type('text').send('Not found.');
+    sendProblem(res, {
+      type: '/problems/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'The development mailbox is for admins.',
+    });
   });
   router.get('/dev/mailbox', (req, res) => {
     const messages = mailbox.messages();

@@ -1,4 +1,4 @@
-import type { BusinessCalendar } from './business-calendar';
+import type { BusinessCalendar } from '../deadline-rules/business-calendar';
 import type { Team } from './team.entity';
 
 /** The part of a team that deadline maths needs. */

@@ -5,7 +5,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { BusinessHours, DeadlinePolicy } from './business-calendar';
+import type { BusinessHours, DeadlinePolicy } from '../deadline-rules/business-calendar';
 
 @Entity({ name: 'teams' })
 export class Team {

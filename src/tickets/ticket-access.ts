@@ -1,11 +1,13 @@
 import type { EntityManager } from 'typeorm';
-import { supervisesTeam, type Actor } from '../agents/actor';
+import { supervisesTeam, type Actor } from '../actor';
 import { Forbidden, NotFound, PreconditionFailed } from '../errors';
 import { Ticket } from './ticket.entity';
 
 /**
  * Who may see and change a ticket. Reads: the ticket's team, its owner, the target of a pending
- * handoff, admins and integrations. Anything else gets 404 so another team's data never leaks.
+ * handoff, the party of an open consult, admins, and integrations of the ticket's team (or the
+ * gateway that matched an inbound mail to it). Anything else gets 404 so another team's data
+ * never leaks.
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REF = /^T-\d{6,}$/;
@@ -22,7 +24,10 @@ async function isPendingHandoffTarget(
   return rows.length > 0;
 }
 
-/** A consulted agent, or a member of a consulted team, reads the ticket while the consult is open. */
+/**
+ * A consult opens the ticket to whom it names, while it is open: a consult to an agent to that
+ * agent only (not the agent's teammates), a consult to a team to that team's reps and supervisors.
+ */
 async function isOpenConsultParty(
   manager: EntityManager,
   actor: Actor,
@@ -30,10 +35,44 @@ async function isOpenConsultParty(
 ): Promise<boolean> {
   const rows: unknown[] = await manager.query(
     `SELECT 1 FROM consults WHERE ticket_id = $1 AND status = 'open'
-        AND (agent_id = $2 OR (team_id = $3 AND $4 IN ('rep', 'supervisor'))) LIMIT 1`,
+        AND (agent_id = $2
+             OR (agent_id IS NULL AND team_id = $3 AND $4 IN ('rep', 'supervisor'))) LIMIT 1`,
     [ticketId, actor.id, actor.teamId, actor.role],
   );
   return rows.length > 0;
+}
+
+/**
+ * An email gateway writes a customer's reply to the ticket it matched, whichever team owns it
+ * (one support address may serve several teams); inbound-email.ts logs the match first.
+ */
+async function gatewayMatched(
+  manager: EntityManager,
+  actor: Actor,
+  ticketId: string,
+): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    `SELECT 1 FROM inbound_emails
+      WHERE ticket_id = $1 AND actor_id = $2 AND matched_by <> 'ignored' LIMIT 1`,
+    [ticketId, actor.id],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Refuses an actor whose only ground to read the ticket is an open consult: a consulted party
+ * reads and answers its consult, it never speaks for the customer or works the ticket.
+ */
+export async function assertNotOnlyConsulted(
+  manager: EntityManager,
+  actor: Actor,
+  ticket: Ticket,
+  action: string,
+): Promise<void> {
+  if (actor.role === 'admin' || actor.role === 'integration') return;
+  if (ticket.ownerId === actor.id || ticket.teamId === actor.teamId) return;
+  if (await isPendingHandoffTarget(manager, actor, ticket.id)) return;
+  throw new Forbidden(`A consulted party answers its consult; it cannot ${action}.`);
 }
 
 export async function canReadTicket(
@@ -41,7 +80,13 @@ export async function canReadTicket(
   actor: Actor,
   ticket: Ticket,
 ): Promise<boolean> {
-  if (actor.role === 'admin' || actor.role === 'integration') return true;
+  if (actor.role === 'admin') return true;
+  if (actor.role === 'integration') {
+    // An integration with a team is scoped to it: no owner, handoff or consult reaches it. One
+    // without a team is an organisation-wide gateway the admin chose to create (API v1).
+    if (actor.teamId === null) return true;
+    return ticket.teamId === actor.teamId || (await gatewayMatched(manager, actor, ticket.id));
+  }
   if (ticket.ownerId === actor.id || ticket.teamId === actor.teamId) return true;
   return (
     (await isPendingHandoffTarget(manager, actor, ticket.id)) ||

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { currentDeadlineOf } from '../deadlines/current-deadline';
-import { enforcementMoments } from '../deadlines/deadline-policy';
+import { currentDeadlineOf } from '../deadline-rules/current-deadline';
+import { enforcementMoments } from '../deadline-rules/deadline-policy';
 import { Team } from '../teams/team.entity';
 import { calendarOf } from '../teams/calendar-of';
 import { Ticket } from './ticket.entity';
@@ -30,6 +30,10 @@ type TicketChanges = Partial<
     | 'rootCauseDetail'
     | 'closedAt'
     | 'reopenCount'
+    | 'waitingReminderAt'
+    | 'waitingRemindedAt'
+    | 'waitingResumeAt'
+    | 'latestFollowUpId'
   >
 >;
 
@@ -56,18 +60,16 @@ export async function writeTicket(
     const team =
       options.team ?? (await manager.getRepository(Team).findOneByOrFail({ id: ticket.teamId }));
     const moments = after ? enforcementMoments(after.dueAt, calendarOf(team), team.policy) : null;
-    Object.assign(row, {
-      deadlineWarnAt: moments?.warnAt ?? null,
-      deadlineReescalateAt: moments?.reescalateAt ?? null,
-    });
+    Object.assign(row, { deadlineWarnAt: moments?.warnAt ?? null });
     if (moved) {
-      // A new promise: old jobs go stale; its escalation is whatever that promise already reached
-      // (a pause and resume can return to a due time that was breached before).
+      // A new promise: old jobs go stale. Its escalation is what the caller says (a holding
+      // update's promise climbs on; an answer starts again), else whatever that promise already
+      // reached (a pause and resume can return to a due time that was breached before).
       Object.assign(row, {
         deadlineVersion: ticket.deadlineVersion + 1,
-        escalationLevel: after
-          ? await escalationReached(manager, ticket.id, after.kind, after.dueAt)
-          : 0,
+        escalationLevel:
+          changes.escalationLevel ??
+          (after ? await escalationReached(manager, ticket.id, after.kind, after.dueAt) : 0),
       });
     }
   }
@@ -103,6 +105,5 @@ export function initialDeadlineFields(team: Team, firstResponseDueAt: Date) {
   return {
     deadlineVersion: 1,
     deadlineWarnAt: moments.warnAt,
-    deadlineReescalateAt: moments.reescalateAt,
   };
 }

@@ -2,7 +2,7 @@ import type {
   DeadlineKind,
   FirstResponseBasis,
   NextUpdateBasis,
-} from '../deadlines/deadline-policy';
+} from '../deadline-rules/deadline-policy';
 import {
   Column,
   CreateDateColumn,
@@ -138,6 +138,23 @@ export class Ticket {
   @Column({ name: 'paused_due_at', type: 'timestamptz', nullable: true })
   pausedDueAt!: Date | null;
 
+  /** While waiting on the customer: when they get one reminder, when it went, when the clock resumes. */
+  @Column({ name: 'waiting_reminder_at', type: 'timestamptz', nullable: true })
+  waitingReminderAt!: Date | null;
+
+  @Column({ name: 'waiting_reminded_at', type: 'timestamptz', nullable: true })
+  waitingRemindedAt!: Date | null;
+
+  @Column({ name: 'waiting_resume_at', type: 'timestamptz', nullable: true })
+  waitingResumeAt!: Date | null;
+
+  /** A follow-up names the closed ticket the customer wrote to; that one names its latest follow-up. */
+  @Column({ name: 'follow_up_of_id', type: 'uuid', nullable: true })
+  followUpOfId!: string | null;
+
+  @Column({ name: 'latest_follow_up_id', type: 'uuid', nullable: true })
+  latestFollowUpId!: string | null;
+
   /** Bumped whenever the current deadline changes; deadline jobs carry it and go stale with it. */
   @Column({ name: 'deadline_version', type: 'integer', default: 0 })
   deadlineVersion!: number;
@@ -145,9 +162,6 @@ export class Ticket {
   /** Cached enforcement moments of the current deadline (business-minute maths done once). */
   @Column({ name: 'deadline_warn_at', type: 'timestamptz', nullable: true })
   deadlineWarnAt!: Date | null;
-
-  @Column({ name: 'deadline_reescalate_at', type: 'timestamptz', nullable: true })
-  deadlineReescalateAt!: Date | null;
 
   /** Deadlines of this ticket breached so far (each is also a deadline_actions row). */
   @Column({ name: 'breach_count', type: 'integer', default: 0 })

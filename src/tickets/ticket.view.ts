@@ -33,6 +33,8 @@ export function ticketView(ticket: Ticket) {
         }
       : null,
     closedAt: iso(ticket.closedAt),
+    followUpOfId: ticket.followUpOfId,
+    latestFollowUpId: ticket.latestFollowUpId,
     reopenCount: ticket.reopenCount,
     version: ticket.version,
     createdAt: ticket.createdAt.toISOString(),

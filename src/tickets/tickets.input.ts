@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { InvalidInput } from '../errors';
 import { optionalText, queryBoolean, requiredText, uuid } from '../common-input';
 import { pageQuery } from '../pagination';
 import { SILOS, TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from './ticket.entity';
@@ -38,6 +37,8 @@ export type UpdateTicketInput = z.output<typeof updateTicketInput>;
 export const postUpdateInput = z.strictObject({
   body: requiredText(20_000),
   visibility: oneOf(['public', 'internal'] as const),
+  /** Uploads (POST /tickets/:id/attachments) sent with a public update's email. */
+  attachmentIds: z.array(uuid).max(100).optional(),
 });
 export type PostUpdateInput = z.output<typeof postUpdateInput>;
 
@@ -85,19 +86,16 @@ export const listTicketsQuery = z.strictObject({
   customerId: uuid.optional(),
   status: statusList.optional(),
   overdue: queryBoolean.optional(),
+  /** Full-text search; results come ranked, best first. */
+  q: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(500, 'must be at most 500 characters')
+    .optional(),
   ...pageQuery,
 });
 export type ListTicketsQuery = z.output<typeof listTicketsQuery>;
 
 export const queueQuery = z.strictObject({ ...pageQuery });
 export const timelineQuery = z.strictObject({ ...pageQuery });
-
-/** If-Match carries the ticket version: "3", a quoted ETag "\"3\"" or a weak one W/"3". */
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match?.[1]) {
-    throw InvalidInput.field('If-Match', 'must be the ticket version, e.g. 3');
-  }
-  return Number(match[1]);
-}

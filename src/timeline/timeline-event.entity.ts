@@ -30,8 +30,15 @@ export const TIMELINE_EVENT_TYPES = [
   'consult_answered',
   'consult_reminded',
   'consult_overdue',
+  'consult_cancelled',
   'satisfaction_scored',
   'recovery_follow_up',
+  'closed',
+  'follow_up_opened',
+  'waiting_reminder_sent',
+  'waiting_resumed',
+  'email_resent',
+  'email_dismissed',
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
 

@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import type { Actor } from '../agents/actor';
+import type { Actor } from '../actor';
 import type { ServiceContext } from '../context';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import { findReadableTicket } from '../tickets/ticket-access';
+import { INTERNAL_EVENT_TYPES, readsInternalEvents, visibleEventData } from './event-visibility';
 import { timelineEventView } from './record-event';
 import { TimelineEvent } from './timeline-event.entity';
 
 const timelineCursor = z.object({ seq: z.string().regex(/^\d{1,18}$/) });
 
-/** A ticket's events, oldest first. */
+/** A ticket's events, oldest first; for an integration without the internal ones. */
 export async function listTimeline(
   ctx: ServiceContext,
   actor: Actor,
@@ -23,10 +24,21 @@ export async function listTimeline(
     .where('e.ticket_id = :ticketId', { ticketId: ticket.id })
     .orderBy('e.seq', 'ASC')
     .limit(page.limit + 1);
+  if (!readsInternalEvents(actor)) {
+    query.andWhere('e.type NOT IN (:...internal)', { internal: INTERNAL_EVENT_TYPES });
+  }
   if (page.cursor) {
     const { seq } = decodeCursor(page.cursor, timelineCursor);
     query.andWhere('e.seq > :seq', { seq });
   }
   const rows = await query.getMany();
-  return toPage(rows, page.limit, timelineEventView, (row) => ({ seq: String(row.seq) }));
+  return toPage(
+    rows,
+    page.limit,
+    (row) => {
+      const view = timelineEventView(row);
+      return { ...view, data: visibleEventData(actor, view.data) };
+    },
+    (row) => ({ seq: String(row.seq) }),
+  );
 }

@@ -1,12 +1,19 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ServiceContext } from '../context';
-import type { DeadlineJob, DeadlineJobPayload, DeadlineJobQueue } from '../deadlines/deadline-jobs';
-import { enforceDeadlineStep } from '../deadlines/enforce-deadline';
+import type {
+  DeadlineJob,
+  DeadlineJobPayload,
+  DeadlineJobQueue,
+} from '../deadline-rules/deadline-jobs';
+import { enforceDeadlineStep, type DeadlineStepObserver } from '../deadlines/enforce-deadline';
 import type { Logger } from '../logger';
+import { parseDeadlineJobPayload } from './deadline-job-payload';
 
 export const DEADLINE_QUEUE = 'deadlines';
 const SCHEDULE_TIMEOUT_MS = 2_000;
+/** Jobs per addBulk call (one Redis round trip each). */
+const SCHEDULE_CHUNK = 1_000;
 
 const JOB_OPTIONS = {
   attempts: 8,
@@ -40,17 +47,21 @@ export class BullDeadlineQueue implements DeadlineJobQueue {
     if (this.connection.status !== 'ready') {
       throw new Error(`Redis is ${this.connection.status}; deadline jobs left to the reconciler`);
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error('scheduling deadline jobs timed out')),
-        SCHEDULE_TIMEOUT_MS,
-      );
-    });
-    try {
-      await Promise.race([this.add(jobs), timeout]);
-    } finally {
-      clearTimeout(timer);
+    // The timeout is per chunk: a reconciler pass of thousands of jobs on a busy Redis is not
+    // one slow request, while a request's few jobs still fail fast.
+    for (let offset = 0; offset < jobs.length; offset += SCHEDULE_CHUNK) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error('scheduling deadline jobs timed out')),
+          SCHEDULE_TIMEOUT_MS,
+        );
+      });
+      try {
+        await Promise.race([this.add(jobs.slice(offset, offset + SCHEDULE_CHUNK)), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     }
   }
 
@@ -84,12 +95,15 @@ export function startDeadlineWorker(
   prefix: string,
   logger: Logger,
   concurrency = 16,
+  observe?: DeadlineStepObserver,
 ): Worker {
   const worker = new Worker(
     DEADLINE_QUEUE,
-    async (job: Job<DeadlineJobPayload>, token?: string) => {
-      if (!job.data?.ticketId) throw new UnrecoverableError('deadline job without a ticket id');
-      const outcome = await enforceDeadlineStep(ctx, job.data);
+    async (job: Job<unknown>, token?: string) => {
+      // Checked at the door: a malformed payload fails for good, it is never retried.
+      const parsed = parseDeadlineJobPayload(job.data);
+      if (!parsed.ok) throw new UnrecoverableError(`malformed deadline job: ${parsed.problem}`);
+      const outcome = await enforceDeadlineStep(ctx, parsed.payload, observe);
       if (outcome.result === 'not_yet') {
         // Ran early (clock skew between hosts): put it back until its moment.
         await job.moveToDelayed(outcome.retryAt.getTime(), token);

@@ -2,7 +2,7 @@ import type { ServiceContext } from '../context';
 import type { Logger } from '../logger';
 import {
   drainOutbox,
-  releaseStaleClaims,
+  type DeliveryOutcome,
   type DeliverySettings,
 } from '../notifications/deliver-outbox';
 import type { Mailer } from '../notifications/mailer';
@@ -22,7 +22,12 @@ export function startOutboxDispatcher(
   mailer: Mailer,
   settings: DeliverySettings,
   logger: Logger,
-  options: { idleMs?: number; parallel?: number } = {},
+  options: {
+    idleMs?: number;
+    parallel?: number;
+    /** Told each round's outcomes (the metrics seam: email outcomes). */
+    observe?: (counts: Record<DeliveryOutcome, number>) => void;
+  } = {},
 ): OutboxDispatcher {
   let stopped = false;
   let wake: (() => void) | undefined;
@@ -35,17 +40,13 @@ export function startOutboxDispatcher(
       };
     });
   const loop = (async () => {
-    let lastRelease = 0;
     while (!stopped) {
       try {
-        if (Date.now() - lastRelease > 60_000) {
-          const released = await releaseStaleClaims(ctx, settings.staleClaimMs);
-          if (released) logger.warn({ released }, 'released email claims of a worker that died');
-          lastRelease = Date.now();
-        }
         const counts = await drainOutbox(ctx, mailer, settings, {
-          parallel: options.parallel ?? 5,
+          parallel: options.parallel ?? 1,
+          shouldStop: () => stopped,
         });
+        options.observe?.(counts);
         if (counts.sent + counts.failed + counts.ambiguous + counts.retry > 0) {
           logger.debug(counts, 'outbox drained');
         }

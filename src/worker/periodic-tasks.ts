@@ -5,6 +5,9 @@ import { sendDueDigests } from '../notifications/escalation-digest';
 import { expireDueHandoffs } from '../ownership/handoffs.service';
 import { runConsultChecks } from '../consults/consult-checks';
 import { runPromiseChecks } from '../promises/promise-checks';
+import { closeResolvedTickets } from '../lifecycle/close-resolved';
+import { runWaitingChecks } from '../lifecycle/waiting-checks';
+import { forgetExpiredSessions } from '../sessions/forget-expired';
 
 /** How far ahead the periodic reconciler makes sure jobs exist (a bit more than its period). */
 export const RECONCILE_HORIZON_MS = 5 * 60_000;
@@ -43,11 +46,14 @@ export function startPeriodicTasks(
     },
     { name: 'expire-handoffs', run: async () => ({ expired: await expireDueHandoffs(ctx) }) },
     { name: 'escalation-digests', run: async () => ({ digests: await sendDueDigests(ctx) }) },
+    { name: 'close-resolved', run: async () => ({ closed: await closeResolvedTickets(ctx) }) },
+    { name: 'forget-expired-sessions', run: () => forgetExpiredSessions(ctx) },
   ];
   // Promises and consults are checked more often: a broken promise is recorded within seconds.
   const frequentTasks: Array<{ name: string; run: () => Promise<unknown> }> = [
     { name: 'promise-checks', run: () => runPromiseChecks(ctx) },
     { name: 'consult-checks', run: () => runConsultChecks(ctx) },
+    { name: 'waiting-checks', run: () => runWaitingChecks(ctx) },
   ];
 
   const minutely = every(options.periodMs ?? PERIOD_MS, tasks, logger);

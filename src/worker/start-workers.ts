@@ -2,10 +2,15 @@ import type { ServiceContext } from '../context';
 import { reconcileDeadlines } from '../deadlines/reconciler';
 import type { Logger } from '../logger';
 import { startDeadlineWorker } from './deadline-queue';
-import type { DeliverySettings } from '../notifications/deliver-outbox';
+import type { DeliveryOutcome, DeliverySettings } from '../notifications/deliver-outbox';
+import type { DeadlineStepObserver } from '../deadlines/enforce-deadline';
 import type { Mailer } from '../notifications/mailer';
 import { startOutboxDispatcher } from './outbox-dispatcher';
 import { startPeriodicTasks } from './periodic-tasks';
+import type { WebhookDeliverySettings, WebhookOutcomeObserver } from '../webhooks/deliver-webhooks';
+import type { MailboxErrorObserver } from '../mailboxes/mailbox-watcher';
+import { startWebhookDispatcher } from './webhook-dispatcher';
+import { startMailboxSupervisor, type MailboxSupervisorSettings } from './mailbox-supervisor';
 import { createWorkerConnection } from './redis-connection';
 
 export interface RunningWorkers {
@@ -27,6 +32,17 @@ export async function startWorkers(
     deadlineConcurrency?: number;
     /** Where outbox emails go; without it the worker sends no email (some tests). */
     mail?: { mailer: Mailer; settings: DeliverySettings };
+    /** Webhook delivery; without it the worker delivers no webhooks (some tests). */
+    webhooks?: WebhookDeliverySettings;
+    /** IMAP mailbox intake; without it the worker reads no mailboxes (some tests). */
+    mailboxes?: MailboxSupervisorSettings;
+    /** Where outcomes are reported (the seam for metrics: worker/worker-metrics.ts). */
+    observe?: {
+      deadlineStep?: DeadlineStepObserver;
+      emailOutcomes?: (counts: Record<DeliveryOutcome, number>) => void;
+      webhookOutcome?: WebhookOutcomeObserver;
+      mailboxError?: MailboxErrorObserver;
+    };
   } = {},
 ): Promise<RunningWorkers> {
   const connection = createWorkerConnection(redisUrl);
@@ -37,6 +53,7 @@ export async function startWorkers(
     prefix,
     logger,
     options.deadlineConcurrency,
+    options.observe?.deadlineStep,
   );
   let fullReconcileDone = false;
   try {
@@ -47,12 +64,24 @@ export async function startWorkers(
   }
   const periodic = startPeriodicTasks(ctx, logger, { fullReconcileDone });
   const outbox = options.mail
-    ? startOutboxDispatcher(ctx, options.mail.mailer, options.mail.settings, logger)
+    ? startOutboxDispatcher(ctx, options.mail.mailer, options.mail.settings, logger, {
+        ...(options.observe?.emailOutcomes ? { observe: options.observe.emailOutcomes } : {}),
+      })
+    : undefined;
+  const webhooks = options.webhooks
+    ? startWebhookDispatcher(ctx, options.webhooks, logger, {
+        ...(options.observe?.webhookOutcome ? { observe: options.observe.webhookOutcome } : {}),
+      })
+    : undefined;
+  const mailboxes = options.mailboxes
+    ? startMailboxSupervisor(ctx, options.mailboxes, logger, options.observe?.mailboxError)
     : undefined;
   return {
     async close() {
+      await mailboxes?.stop();
       await periodic.stop();
       await outbox?.stop();
+      await webhooks?.stop();
       await deadlines.close();
       await connection.quit().catch(() => undefined);
     },

@@ -14,12 +14,12 @@ afterAll(() => app.close());
 type NonAdmin = 'rep' | 'supervisor' | 'integration';
 const NON_ADMINS: NonAdmin[] = ['rep', 'supervisor', 'integration'];
 
-/** A team and one caller of the given role (rep and supervisor belong to the team). */
+/** A team and one caller of the given role, who belongs to the team. */
 async function callerOf(
   role: NonAdmin,
 ): Promise<{ team: { id: string; name: string }; caller: AgentFixture }> {
   const team = await f.team();
-  const caller = await f.agent(role, role === 'integration' ? null : team.id);
+  const caller = await f.agent(role, team.id);
   return { team, caller };
 }
 

@@ -71,8 +71,8 @@ describe('A rep updating others', () => {
   });
 
   it('when an integration changes a rep, then it is refused and the rep is unchanged', async () => {
-    const { reps } = await f.staffedTeam({ reps: 1 });
-    const integration = await f.agent('integration', null);
+    const { team, reps } = await f.staffedTeam({ reps: 1 });
+    const integration = await f.agent('integration', team.id);
     const before = await row(reps[0]!.id);
     const res = await f.as(integration.token).patch(`/agents/${reps[0]!.id}`, { away: true });
     expect([403, 404]).toContain(res.status);

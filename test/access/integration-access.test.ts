@@ -14,7 +14,7 @@ afterAll(() => app.close());
 /** A staffed team, an integration, and a ticket the integration created (auto-assigned to a rep). */
 async function scene() {
   const staffed = await f.staffedTeam();
-  const integration = await f.agent('integration', null);
+  const integration = await f.agent('integration', staffed.team.id);
   const res = await f.as(integration.token).post('/tickets', {
     customerId: staffed.customer.id,
     subject: 'Web form: no dial tone',

@@ -23,7 +23,7 @@ describe('GET /overdue (supervisor, admin)', () => {
 
   it('when an integration asks for the overdue list, then it is 403', async () => {
     const { team } = await f.staffedTeam({ reps: 0 });
-    const integration = await f.agent('integration', null);
+    const integration = await f.agent('integration', team.id);
     expectForbidden(await f.as(integration.token).get(`/overdue?teamId=${team.id}`));
   });
 

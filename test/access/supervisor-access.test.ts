@@ -25,11 +25,11 @@ describe("Supervisor of the ticket's team", () => {
     const s = await scene();
     const res = await f
       .as(s.supervisor.token)
-      .patch(`/tickets/${s.ticket.id}`, { priority: 'urgent', status: 'waiting_on_customer' });
+      .patch(`/tickets/${s.ticket.id}`, { priority: 'urgent', category: 'billing' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       priority: 'urgent',
-      status: 'waiting_on_customer',
+      category: 'billing',
       ownerId: s.owner.id,
       version: s.ticket.version + 1,
     });

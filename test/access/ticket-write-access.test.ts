@@ -50,7 +50,7 @@ const patch: WriteCase = {
   write: (s) => ({
     method: 'patch',
     path: `/tickets/${s.ticket.id}`,
-    body: { priority: 'urgent', status: 'waiting_on_customer' },
+    body: { priority: 'urgent', category: 'billing' },
   }),
   allowedBy: 'owner',
 };

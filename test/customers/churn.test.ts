@@ -24,6 +24,8 @@ async function churnRow(customerId: string) {
 describe('POST /customers/:id/churn', () => {
   it('when a supervisor marks a customer churned without a time, then it is churned now with the reason', async () => {
     const { supervisor, customer } = await f.staffedTeam({ reps: 0 });
+    // The supervisor's team serves the customer (has a ticket for them).
+    await f.ticket(supervisor.token, customer.id);
     const before = Date.now();
 
     const res = await f
@@ -65,8 +67,8 @@ describe('POST /customers/:id/churn', () => {
   });
 
   it('when a rep or an integration marks churn, then it gets 403 and the customer is unchanged', async () => {
-    const { reps, customer } = await f.staffedTeam({ reps: 1 });
-    const integration = await f.agent('integration', null);
+    const { team, reps, customer } = await f.staffedTeam({ reps: 1 });
+    const integration = await f.agent('integration', team.id);
 
     for (const token of [reps[0]!.token, integration.token]) {
       const res = await f.as(token).post(`/customers/${customer.id}/churn`, { reason: 'Gone' });

@@ -2,7 +2,7 @@ import type { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
 import { ManualClock } from '../../src/clock';
 import type { ServiceContext } from '../../src/context';
 import { enforceDeadlineStep } from '../../src/deadlines/enforce-deadline';
-import { recordSatisfactionScore } from '../../src/notifications/satisfaction.service';
+import { recordSatisfactionScore } from '../../src/satisfaction/satisfaction.service';
 import { Fixtures, type AgentFixture, type TicketBody } from '../helpers/factories';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -165,6 +165,7 @@ describe('GET /customers/:id/story', () => {
 
     expect(res.status).toBe(200);
     const { customer, summary, concerns } = res.body;
+    expect(res.body).toMatchObject({ scope: 'all', otherTeams: [] });
     expect(customer).toMatchObject({
       id: s.customer.id,
       churnedAt: '2026-03-06T09:00:00.000Z',
@@ -295,7 +296,7 @@ describe('GET /customers/:id/story', () => {
   it('when the story is read, then its events are in time order, end with the churn and never show internal notes or email noise', async () => {
     const s = await churnedCustomer();
 
-    const res = await f.as(s.care.supervisor.token).get(`/customers/${s.customer.id}/story`);
+    const res = await f.admin().get(`/customers/${s.customer.id}/story`);
 
     expect(res.status).toBe(200);
     const events: Array<{ at: string; type: string; ref: string | null; summary: string }> =
@@ -356,17 +357,91 @@ describe('GET /customers/:id/story', () => {
   });
 });
 
+describe('other teams in the story: facts without text', () => {
+  it("when a supervisor of another team reads a churned customer's story, then only counts of that team's concerns: no subjects, notes, promise texts or consult questions", async () => {
+    const s = await churnedCustomer();
+
+    const res = await f.as(s.billing.supervisor.token).get(`/customers/${s.customer.id}/story`);
+
+    expect(res.status).toBe(200);
+    expect(res.body.scope).toBe('team');
+    // Billing's own concern in full, with its events.
+    expect(res.body.concerns.map((c: { ref: string }) => c.ref)).toEqual([s.invoice.ref]);
+    expect(res.body.concerns[0]).toMatchObject({ subject: 'Promo code not applied' });
+    const refs = new Set(res.body.events.map((e: { ref: string | null }) => e.ref));
+    expect([...refs]).toEqual(expect.arrayContaining([s.invoice.ref, null]));
+    expect(refs.has(s.visit.ref)).toBe(false);
+    expect(res.body.summary).toMatchObject({ concerns: 1, breaches: 0, brokenPromises: 0 });
+    // Care's concern as facts.
+    expect(res.body.otherTeams).toEqual([
+      {
+        teamId: s.care.team.id,
+        teamName: s.care.team.name,
+        concerns: 1,
+        byStatus: { open: 1, waiting_on_customer: 0, resolved: 0, closed: 0 },
+        bySilo: [{ silo: 'field_service', count: 1 }],
+        breaches: 1,
+        reopenings: 1,
+        promises: { kept: 0, broken: 1, open: 0 },
+        consults: 1,
+        scores: { count: 1, average: 1, low: 1 },
+        firstReceivedAt: '2026-03-04T10:00:00.000Z',
+        lastReceivedAt: '2026-03-04T10:00:00.000Z',
+      },
+    ]);
+    const body = JSON.stringify(res.body);
+    for (const text of [
+      s.visit.ref,
+      'Technician never came',
+      'SECRET-INTERNAL-NOTE',
+      'You know the area',
+      'A technician visits on Wednesday afternoon',
+      'Was the visit booked?',
+      'Visit rebooked',
+      'technician_no_show',
+    ])
+      expect(body).not.toContain(text);
+    // The churn and the customer's changes are the customer's, not a team's: still told.
+    expect(res.body.events.at(-1)).toMatchObject({ type: 'churned' });
+  });
+
+  it('when an admin reads the same story, then every team is in full and nothing is only counted', async () => {
+    const s = await churnedCustomer();
+
+    const res = await f.admin().get(`/customers/${s.customer.id}/story`);
+
+    expect(res.body).toMatchObject({ scope: 'all', otherTeams: [] });
+    expect(res.body.concerns.map((c: { ref: string }) => c.ref)).toEqual([
+      s.visit.ref,
+      s.invoice.ref,
+    ]);
+    expect(JSON.stringify(res.body)).toContain('Was the visit booked?');
+  });
+});
+
 describe('who may read a customer story', () => {
-  it('when a rep of a team that served the customer reads it, then it gets the whole story', async () => {
-    const { reps, customer } = await f.staffedTeam({ reps: 2 });
+  it("when a rep of a team that served the customer reads it, then its team's concerns are in full and the other team's only counted", async () => {
+    const { team, reps, customer } = await f.staffedTeam({ reps: 2 });
     const other = await f.staffedTeam({ reps: 1 });
-    await f.ticket(reps[0]!.token, customer.id);
-    await f.ticket(other.reps[0]!.token, customer.id);
+    const mine = await f.ticket(reps[0]!.token, customer.id, { subject: 'Our own concern' });
+    await f.ticket(other.reps[0]!.token, customer.id, { subject: 'THEIR-SUBJECT' });
 
     const res = await f.as(reps[1]!.token).get(`/customers/${customer.id}/story`);
 
     expect(res.status).toBe(200);
-    expect(res.body.concerns).toHaveLength(2);
+    expect(res.body.scope).toBe('team');
+    expect(res.body.concerns).toEqual([
+      expect.objectContaining({ ticketId: mine.id, subject: 'Our own concern', teamId: team.id }),
+    ]);
+    expect(res.body.summary).toMatchObject({ concerns: 1, open: 1 });
+    expect(res.body.otherTeams).toEqual([
+      expect.objectContaining({
+        teamId: other.team.id,
+        concerns: 1,
+        byStatus: { open: 1, waiting_on_customer: 0, resolved: 0, closed: 0 },
+      }),
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain('THEIR-SUBJECT');
   });
 
   it('when a rep of a team that never served the customer reads it, then it gets 404', async () => {
@@ -380,21 +455,24 @@ describe('who may read a customer story', () => {
     expect(JSON.stringify(res.body)).not.toContain('Internet down');
   });
 
-  it('when a supervisor of another team reads it, then it gets the story: churn crosses teams', async () => {
-    const { reps, customer } = await f.staffedTeam({ reps: 1 });
+  it('when a supervisor of another team reads it, then it gets the story as facts: churn crosses teams', async () => {
+    const { team, reps, customer } = await f.staffedTeam({ reps: 1 });
     await f.ticket(reps[0]!.token, customer.id);
     const elsewhere = await f.staffedTeam({ reps: 0 });
 
     const res = await f.as(elsewhere.supervisor.token).get(`/customers/${customer.id}/story`);
 
     expect(res.status).toBe(200);
-    expect(res.body.concerns).toHaveLength(1);
+    expect(res.body).toMatchObject({ scope: 'team', concerns: [], events: [] });
+    expect(res.body.otherTeams).toEqual([
+      expect.objectContaining({ teamId: team.id, concerns: 1 }),
+    ]);
   });
 
   it('when an integration reads it, then it gets 403', async () => {
-    const { reps, customer } = await f.staffedTeam({ reps: 1 });
+    const { team, reps, customer } = await f.staffedTeam({ reps: 1 });
     await f.ticket(reps[0]!.token, customer.id);
-    const integration = await f.agent('integration', null);
+    const integration = await f.agent('integration', team.id);
 
     const res = await f.as(integration.token).get(`/customers/${customer.id}/story`);
 

@@ -8,8 +8,8 @@ import {
   isWithinBusinessHours,
   openingHoursOn,
   subtractBusinessMinutes,
-} from '../../src/deadlines/calendar';
-import type { BusinessCalendar } from '../../src/teams/business-calendar';
+} from '../../src/deadline-rules/calendar';
+import type { BusinessCalendar } from '../../src/deadline-rules/business-calendar';
 
 /**
  * Properties of the business calendar across zones with DST changes: New York and Berlin (one

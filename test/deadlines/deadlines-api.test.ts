@@ -67,9 +67,10 @@ async function deadlinesOf(token: string, ticketId: string) {
       kind: string;
       dueAt: string;
       warnAt: string | null;
-      reescalateAt: string | null;
       deadlineVersion: number;
       escalationLevel: number;
+      explanation?: string;
+      nextEscalation?: { at: string; level: number; notify: string };
     } | null;
     items: [DeadlineItem, DeadlineItem];
     [key: string]: unknown;
@@ -150,9 +151,11 @@ describe('GET /tickets/:id/deadlines', () => {
       kind: 'first_response',
       dueAt: iso(WED, '17:00'),
       warnAt: iso(WED, '16:00'), // default warnBeforeMinutes 60
-      reescalateAt: iso(THU, '11:00'), // default reescalateAfterMinutes 120, next morning
       deadlineVersion: 1,
       escalationLevel: 0,
+      explanation: expect.stringContaining('before the same-day cutoff'),
+      // Unanswered at 17:00: level 1 of the default ladder tells the owner's supervisor.
+      nextEscalation: { at: iso(WED, '17:00'), level: 1, notify: 'owner_supervisor' },
     });
     const [firstResponse, nextUpdate] = deadlines.items;
     expect(firstResponse).toMatchObject({
@@ -235,7 +238,6 @@ describe('GET /tickets/:id/deadlines', () => {
       kind: 'first_response',
       dueAt: iso(WED, '13:00'),
       warnAt: iso(WED, '12:00'),
-      reescalateAt: iso(WED, '15:00'),
     });
     const [firstResponse] = deadlines.items;
     expect(firstResponse.basis).toMatchObject({
@@ -286,9 +288,10 @@ describe('public updates', () => {
       kind: 'next_update',
       dueAt: iso(THU, '17:00'),
       warnAt: iso(THU, '16:00'),
-      reescalateAt: iso(FRI, '11:00'),
       deadlineVersion: before.current!.deadlineVersion + 1,
       escalationLevel: 0,
+      explanation: expect.stringContaining('by the close of the next business day'),
+      nextEscalation: { at: iso(THU, '17:00'), level: 1, notify: 'owner_supervisor' },
     });
     const [firstResponse, nextUpdate] = after.items;
     expect(firstResponse).toMatchObject({
@@ -568,7 +571,6 @@ describe('PATCH /teams/:id recomputes open deadlines', () => {
       kind: 'first_response',
       dueAt: iso(WED, '15:00'),
       warnAt: iso(WED, '14:00'),
-      reescalateAt: iso(THU, '10:00'),
     });
     expect(deadlines.current!.deadlineVersion).toBeGreaterThan(versionBefore);
     expect(deadlines.items[0].basis).toMatchObject({
@@ -681,7 +683,6 @@ describe('PATCH /teams/:id recomputes open deadlines', () => {
       kind: 'first_response',
       dueAt: iso(WED, '17:00'),
       warnAt: iso(WED, '16:30'),
-      reescalateAt: iso(THU, '09:30'),
     });
     // Same promise, so the same deadline version: steps already taken for it are not repeated.
     expect(after.current!.deadlineVersion).toBe(before.current!.deadlineVersion);
@@ -784,7 +785,7 @@ describe('GET /overdue', () => {
     ]);
   });
 
-  it('when a breach has been escalated, then the overdue list shows the escalation level and the owner is unchanged', async () => {
+  it('when a breach has been escalated, then the ticket stays on the overdue list with the promised time and the escalation level, and the owner is unchanged', async () => {
     const { team, rep, customer } = await desk();
     const ticket = await f.ticket(rep.token, customer.id);
     setClock(WED, '17:10');
@@ -797,36 +798,66 @@ describe('GET /overdue', () => {
     });
 
     expect(outcome).toEqual({ result: 'done' });
+    // The holding update promised the next update by Thursday's close: that is now the deadline,
+    // and the ticket stays listed (the customer still waits) showing that promised time.
+    expect((await overdue(app.adminToken, `teamId=${team.id}`)).items).toEqual([
+      expect.objectContaining({
+        ticketId: ticket.id,
+        deadline: 'next_update',
+        dueAt: iso(THU, '17:00'),
+        nextPromisedAt: iso(THU, '17:00'),
+        overdueSince: iso(WED, '17:00'),
+        minutesOverdue: 0,
+        escalationLevel: 1,
+      }),
+    ]);
+    setClock(THU, '17:05');
     const list = await overdue(app.adminToken, `teamId=${team.id}`);
     expect(list.items).toEqual([
       expect.objectContaining({
         ticketId: ticket.id,
         owner: { id: rep.id, name: rep.name },
-        deadline: 'first_response',
-        minutesOverdue: 10,
+        deadline: 'next_update',
+        nextPromisedAt: null,
+        overdueSince: iso(WED, '17:00'),
+        minutesOverdue: 5,
         escalationLevel: 1,
         breachCount: 1,
       }),
     ]);
     const deadlines = await deadlinesOf(rep.token, ticket.id);
-    expect(deadlines.current).toMatchObject({ escalationLevel: 1 });
+    expect(deadlines.current).toMatchObject({
+      kind: 'next_update',
+      dueAt: iso(THU, '17:00'),
+      escalationLevel: 1,
+      explanation: expect.stringContaining(
+        'Promised in the holding update of Wed 4 Mar 2026 17:10',
+      ),
+      nextEscalation: { level: 2, notify: 'team_supervisors' },
+    });
     expect(deadlines.items[0].state).toBe('breached');
+    expect(deadlines.items[1].state).toBe('pending'); // overdue, its breach step not yet run
   });
 
-  it('when an unanswered ticket is set to wait on the customer, then its first response is still due and it becomes overdue', async () => {
+  it('when an unanswered ticket is set to wait on the customer, then it is refused with 409, its first response stays due and it becomes overdue', async () => {
     const { team, rep, customer } = await desk();
     const ticket = await f.ticket(rep.token, customer.id);
 
-    await setStatus(rep, ticket.id, 'waiting_on_customer');
+    const refused = await f
+      .as(rep.token)
+      .patch(`/tickets/${ticket.id}`, { status: 'waiting_on_customer' });
     setClock(WED, '17:20');
 
+    expect(refused.status).toBe(409);
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(refused.body.detail).toMatch(/nobody has asked them anything yet/);
     const deadlines = await deadlinesOf(rep.token, ticket.id);
     expect(deadlines.current).toMatchObject({ kind: 'first_response', dueAt: iso(WED, '17:00') });
     expect(deadlines.items.map((item) => item.state)).toEqual(['pending', 'not_started']);
     expect((await overdue(app.adminToken, `teamId=${team.id}`)).items).toEqual([
       expect.objectContaining({
         ticketId: ticket.id,
-        status: 'waiting_on_customer',
+        status: 'open',
         deadline: 'first_response',
         minutesOverdue: 20,
       }),

@@ -155,16 +155,21 @@ describe('deadline enforcement by the worker', () => {
     const after = await f.as(rep.token).get(`/tickets/${ticket.id}`);
     expect(after.body).toMatchObject({ ownerId: rep.id, escalationLevel: 1, status: 'open' });
 
-    const overdue = await f.as(supervisor.token).get('/overdue');
-    expect(overdue.status).toBe(200);
-    const item = overdue.body.items.find((i: { ticketId: string }) => i.ticketId === ticket.id);
-    expect(item).toMatchObject({
-      deadline: 'first_response',
-      owner: { id: rep.id },
+    // The holding update's promise is the new deadline: enforced like any other, next level up.
+    const deadlines = (await f.as(supervisor.token).get(`/tickets/${ticket.id}/deadlines`)).body;
+    expect(deadlines.current).toMatchObject({
+      kind: 'next_update',
+      deadlineVersion: 2,
       escalationLevel: 1,
-      breachCount: 1,
+      explanation: expect.stringContaining('Promised in the holding update of'),
+      nextEscalation: { level: 2, notify: 'team_supervisors' },
     });
-    expect(item.minutesOverdue).toBeGreaterThanOrEqual(0);
+    expect(after.body.breachCount).toBe(1);
+    const queued = await app.dataSource.query(
+      `SELECT payload->>'nextUpdateBy' AS promised FROM outbox_emails WHERE ticket_id = $1 AND template = 'holding_update'`,
+      [ticket.id],
+    );
+    expect(queued[0].promised).toBe(deadlines.current.dueAt);
   });
 
   it('when a public update is posted before the due time, then nothing is breached, escalated or sent', async () => {
@@ -243,7 +248,8 @@ describe('enforcement steps, run directly', () => {
       step: 'breached' as const,
     };
     expect(await enforceDeadlineStep(workerContext(), job)).toEqual({ result: 'done' });
-    expect(await enforceDeadlineStep(workerContext(), job)).toEqual({ result: 'duplicate' });
+    // The breach moved the deadline on (the holding update's promise): the twin finds it stale.
+    expect(await enforceDeadlineStep(workerContext(), job)).toEqual({ result: 'stale' });
     expect((await actions(ticket.id)).map((a) => a.step)).toEqual(['breached']);
     expect((await outbox(ticket.id)).filter((e) => e.template === 'holding_update')).toHaveLength(
       1,
@@ -261,27 +267,41 @@ describe('enforcement steps, run directly', () => {
     expect(outcome).toEqual({ result: 'not_yet', retryAt: new Date(ticket.firstResponseDueAt!) });
   });
 
-  it('when the deadline is still unanswered after reescalateAfterMinutes, then admins are told and the level becomes 2', async () => {
-    const { rep, ticket } = await vipTicketDueIn(-5, { ...VIP_POLICY, reescalateAfterMinutes: 1 });
+  it('when the promised time passes still unanswered, then the next level is told and another holding update promises a new time', async () => {
+    const { rep, ticket } = await vipTicketDueIn(-5, {
+      ...VIP_POLICY,
+      nextUpdateWithinMinutes: 1,
+    });
+    const first = await enforceDeadlineStep(workerContext(), {
+      ticketId: ticket.id,
+      kind: 'first_response',
+      version: 1,
+      step: 'breached',
+    });
+    expect(first).toEqual({ result: 'done' });
     const later: ServiceContext = {
       ...app.ctx,
       clock: { now: () => new Date(Date.now() + 120_000) },
     };
-    const outcome = await enforceDeadlineStep(later, {
+    const second = await enforceDeadlineStep(later, {
       ticketId: ticket.id,
-      kind: 'first_response',
-      version: 1,
-      step: 'reescalated',
+      kind: 'next_update',
+      version: 2,
+      step: 'breached',
     });
-    expect(outcome).toEqual({ result: 'done' });
-    // The breach it depends on is recorded first, then the re-escalation.
-    expect((await actions(ticket.id)).map((a) => a.step)).toEqual(['breached', 'reescalated']);
+    expect(second).toEqual({ result: 'done' });
+    expect((await actions(ticket.id)).map((a) => a.step)).toEqual(['breached', 'breached']);
     const res = await f.as(rep.token).get(`/tickets/${ticket.id}`);
-    expect(res.body).toMatchObject({ escalationLevel: 2, ownerId: rep.id });
-    const levels = (await f.as(rep.token).get(`/tickets/${ticket.id}/timeline`)).body.items
+    expect(res.body).toMatchObject({ escalationLevel: 2, breachCount: 2, ownerId: rep.id });
+    const escalated = (await f.as(rep.token).get(`/tickets/${ticket.id}/timeline`)).body.items
       .filter((e: { type: string }) => e.type === 'escalated')
-      .map((e: { data: { level: number } }) => e.data.level);
-    expect(levels).toEqual([1, 2]);
+      .map((e: { data: { level: number; audience: string } }) => [e.data.level, e.data.audience]);
+    expect(escalated).toEqual([
+      [1, 'owner_supervisor'],
+      [2, 'team_supervisors'],
+    ]);
+    const holding = (await outbox(ticket.id)).filter((e) => e.template === 'holding_update');
+    expect(holding).toHaveLength(2);
   });
 
   it('when the warning moment comes, then the owner is warned once by timeline and email', async () => {

@@ -68,13 +68,25 @@ describe('a breached promise is enforced once', () => {
       .admin()
       .patch(`/teams/${team.id}`, { policy: { warnBeforeMinutes: 5 } })
       .expect(200);
-    expect(await runCurrentBreachStep(ctx, ticket.id)).toEqual({ result: 'duplicate' });
+    // The current deadline is now the time the holding update promised (Thursday's close).
+    expect(await runCurrentBreachStep(ctx, ticket.id)).toEqual({
+      result: 'not_yet',
+      retryAt: new Date('2026-03-05T16:00:00Z'),
+    });
+    expect(
+      await enforceDeadlineStep(ctx, {
+        ticketId: ticket.id,
+        kind: 'first_response',
+        version: 1,
+        step: 'breached',
+      }),
+    ).toEqual({ result: 'stale' });
     expect(await effects(ticket.id)).toEqual({ breaches: 1, holding: 1 });
     const res = await f.as(rep.token).get(`/tickets/${ticket.id}`);
     expect(res.body).toMatchObject({ escalationLevel: 1, breachCount: 1 });
   });
 
-  it('when a late, answered ticket is paused and resumed, then it stays late and is not breached again', async () => {
+  it('when a breached ticket is paused and resumed, then the promised time and the level stand and it is not breached again', async () => {
     const team = await f.team({ businessHours: NINE_TO_FIVE });
     await f.agent('supervisor', team.id);
     const rep = await f.agent('rep', team.id);
@@ -97,9 +109,12 @@ describe('a breached promise is enforced once', () => {
     clock.advance(3_600_000);
     const resumed = await f.as(rep.token).patch(`/tickets/${ticket.id}`, { status: 'open' });
     expect(resumed.status).toBe(200);
-    expect(resumed.body.nextUpdateDueAt).toBe(dueAt); // still due when it was: still late
+    // The holding update promised Friday's close; the pause (outside hours) used none of it.
+    const promised = '2026-03-06T16:00:00.000Z';
+    expect(dueAt).toBe('2026-03-05T16:00:00.000Z');
+    expect(resumed.body.nextUpdateDueAt).toBe(promised);
     expect(resumed.body.escalationLevel).toBe(1);
-    expect(await runCurrentBreachStep(ctx, ticket.id)).toEqual({ result: 'duplicate' });
+    expect((await runCurrentBreachStep(ctx, ticket.id)).result).toBe('not_yet');
     expect(await effects(ticket.id)).toEqual({ breaches: 1, holding: 1 });
   });
 

@@ -42,6 +42,7 @@ export class Fixtures {
         withAuth(this.http().post(`/api/v1${path}`)).send(body ?? {}),
       patch: (path: string, body?: Body) =>
         withAuth(this.http().patch(`/api/v1${path}`)).send(body ?? {}),
+      delete: (path: string) => withAuth(this.http().delete(`/api/v1${path}`)),
     };
   }
 

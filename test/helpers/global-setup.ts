@@ -1,5 +1,6 @@
 import { openDatabase } from '../../src/db/data-source';
 import { ensureDatabaseExists } from '../../src/db/ensure-database';
+import { ensureConsoleBuilt } from './console-build';
 import {
   databaseUrlFor,
   newRunName,
@@ -9,6 +10,7 @@ import {
 
 /** Creates this run's database and migrates it once; test files share it with their own data. */
 export default async function globalSetup(): Promise<void> {
+  ensureConsoleBuilt();
   const name = newRunName();
   const url = databaseUrlFor(name);
   await ensureDatabaseExists(url);

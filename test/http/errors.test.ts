@@ -136,7 +136,9 @@ describe('bad request bodies', () => {
 describe('unknown things', () => {
   it('when a route does not exist, then it gets a 404 problem, inside and outside the API', async () => {
     expectProblem(await f.admin().get('/no-such-thing'), 404);
-    expectProblem(await f.http().get('/no-such-thing'), 404);
+    // Outside the API, unknown paths are the console's client routes; server paths still 404.
+    expectProblem(await f.http().get('/api/no-such-thing'), 404);
+    expectProblem(await f.http().get('/healthz/no-such-thing'), 404);
   });
 
   it('when a path id is not a UUID, then it gets a 404 problem, not a 500', async () => {

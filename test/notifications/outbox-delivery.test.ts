@@ -4,7 +4,6 @@ import {
   DEFAULT_DELIVERY,
   deliverEmail,
   drainOutbox,
-  releaseStaleClaims,
   type DeliverySettings,
 } from '../../src/notifications/deliver-outbox';
 import { createSmtpMailer, type Mailer } from '../../src/notifications/mailer';
@@ -29,6 +28,8 @@ beforeAll(async () => {
   app = await startTestApp({ clock, isolated: true });
   f = new Fixtures(app);
   peer = await startSmtpPeer();
+  // Failures are the customers': staff (the owner told of a failed email) get theirs.
+  peer.only = /@customer\.test$/;
   mailer = createSmtpMailer(peer.url, { socketTimeoutMs: 1_500 });
 });
 beforeEach(() => {
@@ -150,7 +151,7 @@ describe('failures', () => {
   });
 
   it('when the server rejects for good (5xx), then the email is marked failed and shown on the timeline', async () => {
-    const { rep, ticket } = await newTicket();
+    const { rep, customer, ticket } = await newTicket();
     peer.mode = 'reject';
     expect((await drain()).failed).toBe(1);
     const [row] = await rows(ticket.id);
@@ -161,7 +162,11 @@ describe('failures', () => {
     expect(failed.data).toMatchObject({ template: 'ticket_acknowledgement', status: 'failed' });
     clock.advance(3_600_000);
     await drain();
-    expect(peer.received).toHaveLength(0); // never retried
+    // Never retried; only the owner hears of it.
+    expect(peer.received.map((m) => (m.to && !Array.isArray(m.to) ? m.to.text : ''))).toEqual([
+      rep.email,
+    ]);
+    expect(peer.received.some((m) => m.text?.includes(customer.email))).toBe(true);
   });
 
   it('when the SMTP server is down for a while, then nothing is lost and each email is sent once when it is back', async () => {
@@ -189,15 +194,38 @@ describe('failures', () => {
     await back.close();
   });
 
-  it('when the connection dies after the message body was sent, then the email is marked ambiguous, not resent', async () => {
+  it('when the server never answers the message, then it is ambiguous, resent once later with the same Message-ID, and sent', async () => {
     const { ticket } = await newTicket();
     peer.mode = 'hang';
     expect((await drain()).ambiguous).toBe(1);
     expect((await rows(ticket.id))[0]).toMatchObject({ status: 'ambiguous' });
     peer.mode = 'accept';
+    await drain();
+    expect(peer.received).toHaveLength(0); // not before the delay
+    clock.advance(settings.ambiguousRetryDelayMs + 1_000);
+    expect((await drain()).sent).toBe(1);
+    expect(peer.received.map((m) => m.messageId)).toEqual([`<ticket-${ticket.id}@ownit.test>`]);
+    expect((await rows(ticket.id))[0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('when the send is ambiguous twice, then it stays ambiguous for a person, is not sent a third time, and the owner is told', async () => {
+    const { rep, customer, ticket } = await newTicket();
+    peer.mode = 'hang';
+    expect((await drain()).ambiguous).toBe(1);
+    clock.advance(settings.ambiguousRetryDelayMs + 1_000);
+    expect((await drain()).ambiguous).toBe(1);
+    peer.mode = 'accept';
     clock.advance(3_600_000);
     await drain();
-    expect(peer.received).toHaveLength(0);
+    const to = (address: string) =>
+      peer.received.filter((m) => m.to && !Array.isArray(m.to) && m.to.text === address);
+    expect(to(customer.email)).toHaveLength(0);
+    expect(to(rep.email).map((m) => m.subject)).toEqual([
+      expect.stringContaining('Email to the customer failed'),
+    ]);
+    const [row] = await rows(ticket.id);
+    expect(row).toMatchObject({ status: 'ambiguous', attempts: 2 });
+    expect(row!.last_error).toMatch(/a person must check/);
   });
 });
 
@@ -213,27 +241,28 @@ describe('several workers and crashes', () => {
     expect(new Set(ids).size).toBe(12);
   });
 
-  it('when a worker dies between claim and send, then the claim is released and the email sent once', async () => {
+  it('when a worker dies between claim and send, then the email is sent once its lease lapses (under a minute)', async () => {
     const { ticket } = await newTicket();
-    const claimed = await claimDueEmails(app.ctx, 10); // ... and the worker dies here
+    const claimed = await claimDueEmails(app.ctx, 10, settings.leaseMs); // ... the worker dies here
     expect(claimed.map((c) => c.ticketId)).toContain(ticket.id);
     await drain();
     expect(peer.received).toHaveLength(0); // still claimed by the dead worker
 
-    clock.advance(settings.staleClaimMs + 1_000);
-    expect(await releaseStaleClaims(app.ctx, settings.staleClaimMs)).toBeGreaterThanOrEqual(1);
+    clock.advance(settings.leaseMs + 1_000);
     await drain();
     expect(peer.received.map((m) => m.messageId)).toEqual([`<ticket-${ticket.id}@ownit.test>`]);
+    expect(settings.leaseMs).toBeLessThanOrEqual(60_000);
   });
 });
 
 describe('a slow worker whose claim was released', () => {
   it('when another worker sent the row meanwhile, then the slow worker does not send it again', async () => {
     const { ticket } = await newTicket();
-    const [slow] = (await claimDueEmails(app.ctx, 10)).filter((e) => e.ticketId === ticket.id);
-    clock.advance(settings.staleClaimMs + 1_000);
-    await releaseStaleClaims(app.ctx, settings.staleClaimMs);
-    await drain(); // another worker claims and sends it
+    const [slow] = (await claimDueEmails(app.ctx, 10, settings.leaseMs)).filter(
+      (e) => e.ticketId === ticket.id,
+    );
+    clock.advance(settings.leaseMs + 1_000);
+    await drain(); // its lease lapsed: another worker claims and sends it
     expect(peer.received).toHaveLength(1);
     expect(await deliverEmail(app.ctx, mailer, slow!, settings)).toBe('lost_claim');
     expect(peer.received).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/clock';
-import type { DeadlineJob } from '../../src/deadlines/deadline-jobs';
+import type { DeadlineJob } from '../../src/deadline-rules/deadline-jobs';
 import { signTicketToken } from '../../src/notifications/signed-links';
 import { Fixtures, type TicketBody } from '../helpers/factories';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -23,8 +23,9 @@ afterAll(() => app.close());
 const surveyToken = (ticketId: string) =>
   signTicketToken(app.ctx.settings.linkSecret, 'survey', ticketId);
 
+/** The customer sends the survey form (the link itself only shows it). */
 const clickScore = (ticketId: string, score: string, token = surveyToken(ticketId)) =>
-  f.http().get(`/survey/${token}?score=${score}`);
+  f.http().post(`/survey/${token}`).type('form').send(`score=${score}`);
 
 /** A rep who owns a ticket; resolved unless told otherwise. */
 async function ticketOfRep(options: { resolved?: boolean; locale?: string } = {}) {
@@ -68,7 +69,43 @@ async function timeline(token: string, ticketId: string) {
   }>;
 }
 
-describe('GET /survey/:token?score=N', () => {
+describe('GET /survey/:token?score=N: a confirmation page, nothing recorded', () => {
+  it('when a mail scanner follows a survey link with GET, then a confirmation page with the score preselected is shown and nothing is recorded', async () => {
+    const { rep, ticket } = await ticketOfRep();
+    const token = surveyToken(ticket.id);
+
+    const res = await f.http().get(`/survey/${token}?score=2`);
+    const again = await f.http().get(`/survey/${token}?score=5`);
+
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.text).toContain(`<form method="post" action="/survey/${token}">`);
+    expect(res.text).toContain('<input type="radio" name="score" value="2" checked>');
+    expect(res.text).not.toContain('value="5" checked');
+    expect(again.text).toContain('value="5" checked');
+    expect(await storedScores(ticket.id)).toEqual([]);
+    const types = (await timeline(rep.token, ticket.id)).map((e) => e.type);
+    expect(types).not.toContain('satisfaction_scored');
+    expect((await ticketNow(rep.token, ticket.id)).status).toBe('resolved');
+  });
+
+  it('when the confirmation page is then sent (POST, form field score), then the score is recorded once', async () => {
+    const { ticket } = await ticketOfRep();
+    const token = surveyToken(ticket.id);
+    await f.http().get(`/survey/${token}?score=1`).expect(200);
+
+    const sent = await f.http().post(`/survey/${token}`).type('form').send('score=4');
+    const twice = await f.http().post(`/survey/${token}`).type('form').send('score=1');
+
+    expect(sent.status).toBe(200);
+    expect(sent.text).toContain('4 out of 5');
+    expect(twice.text).toContain('already recorded (4 out of 5)');
+    expect(await storedScores(ticket.id)).toEqual([expect.objectContaining({ score: 4 })]);
+  });
+});
+
+describe('POST /survey/:token (form field score)', () => {
   it('when the customer of a resolved ticket clicks a score, then it is stored with the owner whose work it rates and put on the timeline', async () => {
     const { rep, customer, ticket } = await ticketOfRep();
 
@@ -123,7 +160,11 @@ describe('GET /survey/:token?score=N', () => {
   it('when the score is missing, then the answer is 400 and nothing is stored', async () => {
     const { ticket } = await ticketOfRep();
 
-    const res = await f.http().get(`/survey/${surveyToken(ticket.id)}`);
+    const res = await f
+      .http()
+      .post(`/survey/${surveyToken(ticket.id)}`)
+      .type('form')
+      .send('');
 
     expect(res.status).toBe(400);
     expect(await storedScores(ticket.id)).toEqual([]);

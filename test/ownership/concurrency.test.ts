@@ -193,7 +193,7 @@ describe('concurrent ticket writes', () => {
 
   it('when integrations create tickets in parallel for reps with capacity 1, then no rep is overfilled', async () => {
     const { team, supervisor, reps, customer } = await f.staffedTeam({ reps: 3, capacity: 1 });
-    const integration = await f.agent('integration', null);
+    const integration = await f.agent('integration', team.id);
     const n = 10;
 
     const responses = await Promise.all(
@@ -227,7 +227,7 @@ describe('concurrent deactivation', () => {
     const other = await f.agent('rep', team.id);
     // The leaver is the least loaded rep, so the rule keeps choosing it until it is inactive.
     for (let i = 0; i < 3; i++) await f.ticket(other.token, customer.id);
-    const integration = await f.agent('integration', null);
+    const integration = await f.agent('integration', team.id);
 
     const creates = Array.from({ length: 8 }, (_, i) =>
       f.as(integration.token).post('/tickets', {

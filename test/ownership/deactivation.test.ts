@@ -37,6 +37,10 @@ describe('PATCH /agents/:id {active:false}', () => {
     ];
     await f
       .as(leaver.token)
+      .post(`/tickets/${waiting.id}/updates`, { body: 'Which address?', visibility: 'public' })
+      .expect(201);
+    await f
+      .as(leaver.token)
       .patch(`/tickets/${waiting.id}`, { status: 'waiting_on_customer' })
       .expect(200);
     await f.as(leaver.token).post(`/tickets/${resolved.id}/resolve`, RESOLVE_BODY).expect(200);

@@ -112,3 +112,24 @@ describe('handoff expiry', () => {
     expect(await eventsOfType(f, repA.token, ticket.id, 'handoff_expired')).toHaveLength(1);
   });
 });
+
+describe('handoff expiry in business hours', () => {
+  const NINE_TO_FIVE = Object.fromEntries(
+    ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, { open: '09:00', close: '17:00' }]),
+  );
+
+  it('when an offer is made on Friday afternoon, then its hours count in the team’s business hours and it is still open on Monday morning', async () => {
+    const { reps, customer } = await f.staffedTeam({ team: { businessHours: NINE_TO_FIVE } });
+    const [repA, repB] = reps as [(typeof reps)[0], (typeof reps)[0]];
+    clock.set(new Date('2001-03-09T14:00:00Z')); // Fri 15:00 Berlin (UTC+1)
+    const ticket = await f.ticket(repA.token, customer.id);
+    const handoff = await offer(f, repA.token, ticket.id, repB.id);
+
+    // 4 business hours: 2 on Friday (15–17), 2 on Monday (9–11).
+    expect(handoff.expiresAt).toBe('2001-03-12T10:00:00.000Z');
+    clock.set(new Date('2001-03-12T08:30:00Z')); // Mon 09:30: a wall-clock 4 h would be long gone
+    await expireDueHandoffs(app.ctx);
+    await f.as(repB.token).post(`/handoffs/${handoff.id}/accept`, {}).expect(200);
+    expect((await ticketAs(f, repB.token, ticket.id)).ownerId).toBe(repB.id);
+  });
+});

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { ManualClock } from '../../src/clock';
-import { businessMinutesBetween } from '../../src/deadlines/calendar';
-import type { BusinessCalendar, BusinessHours } from '../../src/teams/business-calendar';
+import { businessMinutesBetween } from '../../src/deadline-rules/calendar';
+import type { BusinessCalendar, BusinessHours } from '../../src/deadline-rules/business-calendar';
 import { Fixtures } from '../helpers/factories';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { setTicket } from './report-fixtures';

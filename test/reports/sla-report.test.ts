@@ -368,7 +368,7 @@ describe('GET /reports/sla: who may see it', () => {
   });
 
   it('when an integration asks, then it is 403', async () => {
-    const integration = await f.agent('integration', null);
+    const integration = await f.agent('integration', (await f.team()).id);
     expect((await f.as(integration.token).get('/reports/sla')).status).toBe(403);
   });
 

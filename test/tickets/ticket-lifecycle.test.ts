@@ -173,7 +173,7 @@ describe('POST /tickets/:id/customer-messages', () => {
       })
       .expect(201);
     await as.patch(`/tickets/${ticket.id}`, { status: 'waiting_on_customer' }).expect(200);
-    const gateway = await f.agent('integration', null);
+    const gateway = await f.agent('integration', team.id);
 
     const res = await f
       .as(gateway.token)

@@ -42,6 +42,11 @@ async function answer(token: string, ticketId: string) {
 }
 
 async function waitOnCustomer(token: string, ticketId: string) {
+  // Waiting is allowed only once the customer was asked something.
+  await f
+    .as(token)
+    .post(`/tickets/${ticketId}/updates`, { body: 'Which router model?', visibility: 'public' })
+    .expect(201);
   await f.as(token).patch(`/tickets/${ticketId}`, { status: 'waiting_on_customer' }).expect(200);
 }
 
@@ -279,7 +284,10 @@ describe('GET /tickets/:id/timeline', () => {
     clock.advance(MINUTE_MS);
     await answer(rep.token, ticket.id);
     clock.advance(MINUTE_MS);
-    await waitOnCustomer(rep.token, ticket.id);
+    await f
+      .as(rep.token)
+      .patch(`/tickets/${ticket.id}`, { status: 'waiting_on_customer' })
+      .expect(200);
 
     const all = await f.as(rep.token).get(`/tickets/${ticket.id}/timeline`);
     const first = await f.as(rep.token).get(`/tickets/${ticket.id}/timeline?limit=4`);

@@ -47,3 +47,15 @@ describe('classifying SMTP failures', () => {
     );
   });
 });
+
+describe('classifying a dropped connection', () => {
+  it('when the server closes the connection mid-session (perhaps after the final dot), then it is ambiguous', () => {
+    expect(
+      classifySendError({
+        code: 'ECONNECTION',
+        command: 'CONN',
+        message: 'Connection closed unexpectedly',
+      }).kind,
+    ).toBe('ambiguous');
+  });
+});

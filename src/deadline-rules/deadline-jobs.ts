@@ -1,0 +1,63 @@
+import type { DeadlineKind } from './deadline-policy';
+
+export const DEADLINE_STEPS = ['warned', 'breached', 'reescalated'] as const;
+export type DeadlineStep = (typeof DEADLINE_STEPS)[number];
+
+/**
+ * A scheduled enforcement step. The id is derived from (ticket, kind, deadline version, step,
+ * moment), so scheduling the same step twice yields one job, and a job for an old version finds
+ * the ticket changed and does nothing.
+ */
+export interface DeadlineJob {
+  id: string;
+  ticketId: string;
+  kind: DeadlineKind;
+  version: number;
+  step: DeadlineStep;
+  runAt: Date;
+}
+
+/** Payloads carry ids only; the handler reloads the ticket. */
+export type DeadlineJobPayload = Omit<DeadlineJob, 'id' | 'runAt'>;
+
+/** Includes the moment, so moving a warning or re-escalation (policy change) schedules anew. */
+export function deadlineJobId(job: DeadlineJobPayload & { runAt: Date }): string {
+  return `deadline.${job.ticketId}.${job.kind}.v${job.version}.${job.step}.${job.runAt.getTime()}`;
+}
+
+/** The state of a ticket that decides which steps are still to come. */
+export interface EnforcedDeadline {
+  ticketId: string;
+  kind: DeadlineKind;
+  version: number;
+  dueAt: Date;
+  warnAt: Date | null;
+  /** Steps already taken for this version. */
+  done: ReadonlySet<DeadlineStep>;
+}
+
+/** Steps still to take; a warning is pointless once the deadline itself has passed (`now`). */
+export function planDeadlineJobs(deadline: EnforcedDeadline, now: Date): DeadlineJob[] {
+  const warnUseful = deadline.warnAt && deadline.warnAt < deadline.dueAt && now < deadline.dueAt;
+  const steps: Array<[DeadlineStep, Date | null]> = [
+    ['warned', warnUseful ? deadline.warnAt : null],
+    ['breached', deadline.dueAt],
+  ];
+  const jobs: DeadlineJob[] = [];
+  for (const [step, runAt] of steps) {
+    if (!runAt || deadline.done.has(step)) continue;
+    const payload = {
+      ticketId: deadline.ticketId,
+      kind: deadline.kind,
+      version: deadline.version,
+      step,
+    };
+    jobs.push({ ...payload, id: deadlineJobId({ ...payload, runAt }), runAt });
+  }
+  return jobs;
+}
+
+/** The port the domain schedules through; the BullMQ implementation lives in src/worker/. */
+export interface DeadlineJobQueue {
+  schedule(jobs: DeadlineJob[]): Promise<void>;
+}
