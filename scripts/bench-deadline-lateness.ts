@@ -2,7 +2,7 @@
  * Benchmark: 10,000 tickets whose first-response deadlines all fall within the same minute.
  * Reports breach-detection lateness (due time -> breach recorded: median, p99, max), throughput
  * and the worker's memory. `--spread 0` puts every deadline at one instant.
- * Run: npm run bench:deadlines [-- --tickets 10000 --concurrency 16 --spread 60]
+ * Run: npm run bench:deadlines [-- --tickets 10000 --concurrency 16 --spread 60 --show-statements]
  */
 import { createLogger } from '../src/logger';
 import { startWorkers } from '../src/worker/start-workers';
@@ -17,6 +17,8 @@ import {
   numberArgument,
 } from './bench/bench-environment';
 import { emitResult } from './bench/http-load';
+import { captureStatements } from './bench/capture-statements';
+import { enforceDeadlineStep } from '../src/deadlines/enforce-deadline';
 import { load } from './bench/ownit-processes';
 
 async function main(): Promise<void> {
@@ -41,6 +43,29 @@ async function main(): Promise<void> {
     await insertOpenTickets(env.dataSource, seeded, tickets, firstDue, spreadSeconds * 1000, {
       warnBeforeMs: null,
     });
+
+    // One breach in this process, every statement recorded: the round trips per breach.
+    const [probe]: Array<{ id: string }> = await env.dataSource.query(
+      `SELECT id FROM tickets ORDER BY first_response_due_at LIMIT 1`,
+    );
+    await env.dataSource.query(
+      `UPDATE tickets SET first_response_due_at = now() - interval '1 second' WHERE id = $1`,
+      [probe!.id],
+    );
+    const { result: probeOutcome, statements } = await captureStatements(() =>
+      enforceDeadlineStep(env.ctx, {
+        ticketId: probe!.id,
+        kind: 'first_response',
+        version: 1,
+        step: 'breached',
+      }),
+    );
+    if (probeOutcome.result !== 'done')
+      throw new Error(`the probe breach was ${probeOutcome.result}, not done`);
+    progress(`one breach takes ${statements.length} statements (round trips)`);
+    if (process.argv.includes('--show-statements')) {
+      for (const statement of statements) console.log(statement.text.replace(/\s+/g, ' '));
+    }
 
     const rssBefore = process.memoryUsage().rss;
     const workers = await startWorkers(
@@ -76,7 +101,10 @@ async function main(): Promise<void> {
     clearInterval(sampler);
 
     const rows: Array<{ late_ms: number }> = await env.dataSource.query(
-      `SELECT extract(epoch FROM (acted_at - due_at)) * 1000 AS late_ms FROM deadline_actions WHERE step = 'breached'`,
+      // The probe was breached by hand before the worker started: not part of the herd.
+      `SELECT extract(epoch FROM (acted_at - due_at)) * 1000 AS late_ms FROM deadline_actions
+        WHERE step = 'breached' AND ticket_id <> $1`,
+      [probe!.id],
     );
     const late = rows.map((r) => Number(r.late_ms)).sort((a, b) => a - b);
     const [{ duplicates }] = await env.dataSource.query(
@@ -94,6 +122,7 @@ async function main(): Promise<void> {
         max: Math.round(late[late.length - 1]!),
         min: Math.round(late[0]!),
       },
+      statementsPerBreach: statements.length,
       duplicateHoldingUpdates: duplicates,
       workerRss: { beforeStart: mib(rssBefore), peak: mib(peakRss) },
       load: { start: loadStart, end: load() },
