@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { Agent } from '../agents/agent.entity';
 import type { ServiceContext } from '../context';
 import { Customer } from '../customers/customer.entity';
-import { queueEmail } from '../notifications/queue-email';
+import { queueEmail, queueEmails, type EmailToQueue } from '../notifications/queue-email';
 import type { EscalationAudience } from '../deadline-rules/business-calendar';
 import { calendarOf } from '../teams/calendar-of';
 import { Team } from '../teams/team.entity';
@@ -17,6 +17,7 @@ import type { DeadlineStep } from '../deadline-rules/deadline-jobs';
 import type { DeadlineJobPayload } from '../deadline-rules/deadline-jobs';
 import { audienceForLevel, computePromisedUpdate } from '../deadline-rules/deadline-policy';
 import { whenStaffMayBeTold } from '../teams/staff-hours';
+import { hydrate, selectColumns } from '../db/insert-returning';
 
 /**
  * What a deadline job found:
@@ -78,8 +79,8 @@ export async function enforceDeadlineStep(
     // A warning that comes after the deadline would only repeat the breach.
     if (job.step === 'warned' && now >= current.dueAt) return { result: 'stale' } as const;
 
-    const team = await manager.getRepository(Team).findOneByOrFail({ id: ticket.teamId });
-    const step = new StepContext(manager, ticket, team, current.dueAt, now);
+    const people = await loadStepPeople(manager, ticket, job.step === 'breached');
+    const step = new StepContext(manager, ticket, people, current.dueAt, now);
     const level = job.step === 'breached' ? ticket.escalationLevel + 1 : ticket.escalationLevel;
     if (!(await step.record(job.step, level))) return { result: 'duplicate' } as const;
     taken = {
@@ -101,20 +102,77 @@ export async function enforceDeadlineStep(
   return outcome;
 }
 
+/** An active staff member a breach may tell (the owner's supervisor, a team supervisor, an admin). */
+interface StaffToTell {
+  id: string;
+  name: string;
+  email: string;
+  role: Agent['role'];
+  teamId: string | null;
+  escalationDigest: boolean;
+}
+
+/** Whom a step concerns: read in one statement once the ticket is locked. */
+interface StepPeople {
+  team: Team;
+  owner: Agent;
+  customer: Customer;
+  /** Everyone a breach's escalation could tell; empty for a warning. */
+  staff: StaffToTell[];
+}
+
+async function loadStepPeople(
+  manager: EntityManager,
+  ticket: Ticket,
+  withStaff: boolean,
+): Promise<StepPeople> {
+  const [row]: Array<Record<string, unknown>> = await manager.query(
+    `SELECT ${selectColumns(manager, Team, 'tm', 'team__')},
+            ${selectColumns(manager, Agent, 'o', 'owner__')},
+            ${selectColumns(manager, Customer, 'c', 'customer__')},
+            CASE WHEN $4 THEN (
+              SELECT coalesce(json_agg(json_build_object(
+                       'id', a.id, 'name', a.name, 'email', a.email, 'role', a.role,
+                       'teamId', a.team_id, 'escalationDigest', a.escalation_digest)
+                     ORDER BY a.created_at, a.id), '[]'::json)
+                FROM agents a
+               WHERE a.active
+                 AND (a.id = o.supervisor_id OR a.role = 'admin'
+                      OR (a.role = 'supervisor' AND a.team_id = tm.id)))
+            ELSE '[]'::json END AS staff
+       FROM teams tm, agents o, customers c
+      WHERE tm.id = $1 AND o.id = $2 AND c.id = $3`,
+    [ticket.teamId, ticket.ownerId, ticket.customerId, withStaff],
+  );
+  if (!row) throw new Error(`ticket ${ticket.id}: its team, owner or customer is missing`);
+  return {
+    team: hydrate(manager, Team, row, 'team__'),
+    owner: hydrate(manager, Agent, row, 'owner__'),
+    customer: hydrate(manager, Customer, row, 'customer__'),
+    staff: row.staff as StaffToTell[],
+  };
+}
+
 class StepContext {
   readonly kind;
   readonly version;
+  readonly team: Team;
+  readonly owner: Agent;
+  readonly customer: Customer;
 
   constructor(
     readonly manager: EntityManager,
     readonly ticket: Ticket,
-    readonly team: Team,
+    private readonly people: StepPeople,
     readonly dueAt: Date,
     readonly now: Date,
   ) {
     // Captured before the breach moves the deadline: keys and records name the step's deadline.
     this.kind = currentDeadlineOf(ticket)!.kind;
     this.version = ticket.deadlineVersion;
+    this.team = people.team;
+    this.owner = people.owner;
+    this.customer = people.customer;
   }
 
   key(suffix: string): string {
@@ -144,29 +202,24 @@ class StepContext {
     return inserted.length > 0;
   }
 
-  owner(): Promise<Agent> {
-    return this.manager.getRepository(Agent).findOneByOrFail({ id: this.ticket.ownerId });
-  }
-
   /**
    * The people one ladder level tells. Nobody there (no supervisor named, none active) moves
    * the message up to the next audience, so a level is never silently lost.
    */
-  async audience(audience: EscalationAudience, owner: Agent): Promise<Agent[]> {
-    const repo = this.manager.getRepository(Agent);
-    if (audience === 'owner_supervisor' && owner.supervisorId) {
-      const supervisor = await repo.findOneBy({ id: owner.supervisorId, active: true });
+  audience(audience: EscalationAudience): StaffToTell[] {
+    const { staff } = this.people;
+    const supervisorId = this.owner.supervisorId;
+    if (audience === 'owner_supervisor' && supervisorId) {
+      const supervisor = staff.find((a) => a.id === supervisorId);
       if (supervisor) return [supervisor];
     }
     if (audience !== 'admins') {
-      const supervisors = await repo.findBy({
-        teamId: this.ticket.teamId,
-        role: 'supervisor',
-        active: true,
-      });
+      const supervisors = staff.filter(
+        (a) => a.role === 'supervisor' && a.teamId === this.ticket.teamId,
+      );
       if (supervisors.length > 0) return supervisors;
     }
-    return repo.findBy({ role: 'admin', active: true });
+    return staff.filter((a) => a.role === 'admin');
   }
 
   localTime(instant: Date): string {
@@ -190,7 +243,7 @@ class StepContext {
 }
 
 async function warn(step: StepContext): Promise<void> {
-  const owner = await step.owner();
+  const { owner } = step;
   await recordEvent(step.manager, {
     ticketId: step.ticket.id,
     type: 'deadline_warned',
@@ -218,12 +271,10 @@ async function warn(step: StepContext): Promise<void> {
  * escalation asks for help, it does not take the concern away.
  */
 async function breach(step: StepContext, level: number): Promise<EscalationAudience> {
-  const { manager, ticket, team, now } = step;
-  const owner = await step.owner();
+  const { manager, ticket, team, owner, customer, now } = step;
   const audience = audienceForLevel(level, team.policy.escalationLadder);
-  const notified = await step.audience(audience, owner);
+  const notified = step.audience(audience);
   const minutesLate = Math.max(0, Math.round((now.getTime() - step.dueAt.getTime()) / 60_000));
-  const customer = await manager.getRepository(Customer).findOneByOrFail({ id: ticket.customerId });
   const holdingSkipped = !team.policy.autoHoldingUpdate
     ? 'the team sends no automatic holding updates'
     : !customer.autoUpdates
@@ -259,28 +310,27 @@ async function breach(step: StepContext, level: number): Promise<EscalationAudie
     },
   ]);
   const sendAt = await whenStaffMayBeTold(manager, notified, team, now);
-  for (const agent of notified) {
-    await queueEmail(manager, {
-      key: step.key(`breached:notify:${agent.id}`),
-      template: 'escalation',
-      toAddress: agent.email,
-      ticketId: ticket.id,
-      agentId: agent.id,
-      holdForDigest: agent.escalationDigest,
-      payload: step.staffPayload({
-        level,
-        agentName: agent.name,
-        ownerName: owner.name,
-        minutesLate,
-        nextUpdateDueAt: promise.dueAt,
-        nextUpdateDueAtLocal: step.localTime(new Date(promise.dueAt)),
-      }),
-      at: now,
-      sendAt: sendAt.get(agent.id),
-    });
-  }
+  // The staff first, then the customer, in one statement.
+  const emails: EmailToQueue[] = notified.map((agent) => ({
+    key: step.key(`breached:notify:${agent.id}`),
+    template: 'escalation',
+    toAddress: agent.email,
+    ticketId: ticket.id,
+    agentId: agent.id,
+    holdForDigest: agent.escalationDigest,
+    payload: step.staffPayload({
+      level,
+      agentName: agent.name,
+      ownerName: owner.name,
+      minutesLate,
+      nextUpdateDueAt: promise.dueAt,
+      nextUpdateDueAtLocal: step.localTime(new Date(promise.dueAt)),
+    }),
+    at: now,
+    sendAt: sendAt.get(agent.id),
+  }));
   if (holdingSkipped === null) {
-    await queueEmail(manager, {
+    emails.push({
       key: step.key('holding_update'),
       template: 'holding_update',
       toAddress: customer.email,
@@ -298,6 +348,7 @@ async function breach(step: StepContext, level: number): Promise<EscalationAudie
       at: now,
     });
   }
+  await queueEmails(manager, emails);
   // The promise is the new deadline (a new version); the ladder carries on from this level.
   await writeTicket(
     manager,

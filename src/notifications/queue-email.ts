@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { recordEvent, type NewTimelineEvent } from '../timeline/record-event';
+import { recordEvents, type NewTimelineEvent } from '../timeline/record-event';
 import { webhookEventsFor } from '../timeline/webhook-events';
 import type { EmailMessage } from './email-payloads';
 
@@ -26,44 +26,78 @@ interface EmailEnvelope {
  * change that caused it does. Returns false when an email with this key was already queued.
  */
 export async function queueEmail(manager: EntityManager, email: EmailToQueue): Promise<boolean> {
-  const values = [
-    email.key,
-    email.template,
-    email.toAddress,
-    email.ticketId ?? null,
-    email.customerId ?? null,
-    email.agentId ?? null,
-    JSON.stringify(email.payload),
-    email.sendAt ?? email.at,
-    email.at,
-    email.holdForDigest ? 'held' : 'pending',
+  const [queued] = await queueEmails(manager, [email]);
+  return queued ?? false;
+}
+
+/**
+ * Several emails in one statement (with their email_queued timeline events), queued in the
+ * order given: a ticket's emails are sent in that order. For each email, false when one with
+ * its key was already queued (or appears earlier in the list).
+ */
+export async function queueEmails(
+  manager: EntityManager,
+  emails: readonly EmailToQueue[],
+): Promise<boolean[]> {
+  const firstOfKey = new Map<string, EmailToQueue>();
+  for (const email of emails) if (!firstOfKey.has(email.key)) firstOfKey.set(email.key, email);
+  const unique = [...firstOfKey.values()];
+  if (unique.length === 0) return [];
+  const parameters = [
+    unique.map((e) => e.key),
+    unique.map((e) => e.template),
+    unique.map((e) => e.toAddress),
+    unique.map((e) => e.ticketId ?? null),
+    unique.map((e) => e.customerId ?? null),
+    unique.map((e) => e.agentId ?? null),
+    unique.map((e) => JSON.stringify(e.payload)),
+    unique.map((e) => e.sendAt ?? e.at),
+    unique.map((e) => e.at),
+    unique.map((e) => (e.holdForDigest ? 'held' : 'pending')),
   ];
   const insert = `INSERT INTO outbox_emails
        (key, template, to_address, ticket_id, customer_id, agent_id, payload, next_attempt_at, created_at, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     SELECT key, template, to_address, ticket_id, customer_id, agent_id, payload::jsonb,
+            next_attempt_at, created_at, status
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[],
+                   $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[])
+            WITH ORDINALITY AS i(key, template, to_address, ticket_id, customer_id, agent_id,
+                                 payload, next_attempt_at, created_at, status, n)
+      ORDER BY n
      ON CONFLICT (key) DO NOTHING
-     RETURNING id`;
-  const recordsInline =
-    email.ticketId !== undefined && webhookEventsFor('email_queued', {}).length === 0;
-  if (!recordsInline) {
-    const inserted: Array<{ id: string }> = await manager.query(insert, values);
-    const row = inserted[0];
-    if (!row) return false;
-    if (email.ticketId) await recordEvent(manager, emailQueuedEvent(email, row.id));
-    return true;
+     RETURNING id, key, ticket_id, template, to_address, created_at, queue_position`;
+  let queuedKeys: Set<string>;
+  if (webhookEventsFor('email_queued', {}).length === 0) {
+    // The emails and their timeline events in one statement (email_queued has no webhook).
+    const rows: Array<{ key: string }> = await manager.query(
+      `WITH email AS (${insert}),
+            actor AS (SELECT * FROM unnest($1::text[], $11::uuid[]) AS a(key, actor_id)),
+            event AS (
+              INSERT INTO timeline_events (ticket_id, type, at, actor_id, data)
+              SELECT email.ticket_id, 'email_queued', email.created_at, actor.actor_id,
+                     jsonb_build_object('emailId', email.id, 'template', email.template,
+                                        'to', email.to_address)
+                FROM email JOIN actor USING (key)
+               WHERE email.ticket_id IS NOT NULL
+               ORDER BY email.queue_position)
+       SELECT key FROM email`,
+      [...parameters, unique.map((e) => e.actorId ?? null)],
+    );
+    queuedKeys = new Set(rows.map((row) => row.key));
+  } else {
+    const rows: Array<{ id: string; key: string; queue_position: string }> = await manager.query(
+      insert,
+      parameters,
+    );
+    queuedKeys = new Set(rows.map((row) => row.key));
+    rows.sort((a, b) => Number(BigInt(a.queue_position) - BigInt(b.queue_position)));
+    const events = rows.flatMap((row) => {
+      const email = firstOfKey.get(row.key)!;
+      return email.ticketId ? [emailQueuedEvent(email, row.id)] : [];
+    });
+    await recordEvents(manager, events);
   }
-  // The email and its timeline event in one statement (email_queued has no webhook to queue).
-  const inserted: Array<{ id: string }> = await manager.query(
-    `WITH email AS (${insert}),
-          event AS (
-            INSERT INTO timeline_events (ticket_id, type, at, actor_id, data)
-            SELECT $4, 'email_queued', $9, $11,
-                   jsonb_build_object('emailId', email.id, 'template', $2::text, 'to', $3::text)
-              FROM email)
-     SELECT id FROM email`,
-    [...values, email.actorId ?? null],
-  );
-  return inserted.length > 0;
+  return emails.map((email) => firstOfKey.get(email.key) === email && queuedKeys.has(email.key));
 }
 
 function emailQueuedEvent(email: EmailToQueue, emailId: string): NewTimelineEvent {

@@ -1,6 +1,7 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { Actor } from '../actor';
 import type { ServiceContext } from '../context';
+import { hydrate, selectColumns } from '../db/insert-returning';
 import { inTransaction } from '../db/transaction';
 import { Team } from '../teams/team.entity';
 import { scheduleDeadlineJobs } from './deadline-sync';
@@ -64,8 +65,13 @@ export async function inTicketTransaction<T>(
     const tx: TicketTransaction = {
       manager,
       async lockTicket(ticketId) {
-        const ticket = await tickets.findOne({ where: { id: ticketId }, lock: { mode: LOCK } });
-        return ticket ? track(ticket) : null;
+        // Hand-written (with the select list built once): this is every deadline step's first read.
+        const [row]: Array<Record<string, unknown>> = await manager.query(
+          `SELECT ${selectColumns(manager, Ticket, 't', '')} FROM tickets t
+            WHERE t.id = $1 FOR NO KEY UPDATE`,
+          [ticketId],
+        );
+        return row ? track(hydrate(manager, Ticket, row)) : null;
       },
       async lockTickets(where, parameters) {
         const locked = await tickets
