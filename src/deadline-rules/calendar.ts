@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { zoneNamed } from './time-zones';
 import { WEEKDAYS, type BusinessCalendar, type OpeningHours } from './business-calendar';
 
 /**
@@ -53,7 +54,7 @@ function intervalOn(calendar: BusinessCalendar, localDay: DateTime): BusinessInt
 }
 
 function localDayOf(instant: Date, calendar: BusinessCalendar): DateTime {
-  return DateTime.fromJSDate(instant, { zone: calendar.timezone }).startOf('day');
+  return DateTime.fromJSDate(instant, { zone: zoneNamed(calendar.timezone) }).startOf('day');
 }
 
 /** Business intervals from the day before `from` onwards (the day before may run past midnight). */
@@ -114,7 +115,7 @@ export interface ArrivalDay extends BusinessDayClose {
  * next business day.
  */
 export function closeOfArrivalBusinessDay(arrival: Date, calendar: BusinessCalendar): ArrivalDay {
-  const local = DateTime.fromJSDate(arrival, { zone: calendar.timezone });
+  const local = DateTime.fromJSDate(arrival, { zone: zoneNamed(calendar.timezone) });
   const hours = openingHoursOn(calendar, local);
   if (hours) {
     const cutoffTime = calendar.sameDayCutoff ?? hours.close;
@@ -137,7 +138,7 @@ export function closeOfArrivalBusinessDay(arrival: Date, calendar: BusinessCalen
 
 /** Close of the first business day after the local day of `at`. */
 export function closeOfNextBusinessDay(at: Date, calendar: BusinessCalendar): BusinessDayClose {
-  const local = DateTime.fromJSDate(at, { zone: calendar.timezone });
+  const local = DateTime.fromJSDate(at, { zone: zoneNamed(calendar.timezone) });
   return closeOnOrAfter(calendar, local.plus({ days: 1 }));
 }
 

@@ -169,7 +169,7 @@ function nextUpdateDue(
     const at = addBusinessMinutes(from, withinMinutes, calendar);
     return {
       at,
-      localDate: DateTime.fromJSDate(at, { zone: calendar.timezone }).toISODate() ?? '',
+      localDate: DateTime.fromJSDate(at, { zone: zoneNamed(calendar.timezone) }).toISODate() ?? '',
       rule: `within ${withinMinutes} business minutes (team policy)`,
     };
   }
@@ -216,7 +216,7 @@ export function computePromisedUpdate(
     setBy: 'escalation_step',
     setAt: steppedAt.toISOString(),
     timezone: calendar.timezone,
-    businessDay: DateTime.fromJSDate(dueAt, { zone: calendar.timezone }).toISODate() ?? '',
+    businessDay: DateTime.fromJSDate(dueAt, { zone: zoneNamed(calendar.timezone) }).toISODate() ?? '',
     withinBusinessMinutes: policy.reescalateAfterMinutes,
     promise: step,
     pause: null,
@@ -321,7 +321,7 @@ export function computeResumedNextUpdate(
     setBy: 'resumed',
     setAt: resumedAt.toISOString(),
     timezone: calendar.timezone,
-    businessDay: DateTime.fromJSDate(dueAt, { zone: calendar.timezone }).toISODate() ?? '',
+    businessDay: DateTime.fromJSDate(dueAt, { zone: zoneNamed(calendar.timezone) }).toISODate() ?? '',
     pause: {
       pausedAt: pausedAt.toISOString(),
       resumedAt: resumedAt.toISOString(),

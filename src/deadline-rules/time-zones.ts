@@ -9,6 +9,25 @@ import { IANAZone, type Zone, type ZoneOffsetOptions } from 'luxon';
  */
 class CachedIanaZone extends IANAZone {
   private readonly formats = new Map<string, Intl.DateTimeFormat>();
+  private readonly offsets = new Map<number, number>();
+
+  /**
+   * Luxon asks a zone its offset several times per DateTime (each a formatToParts call: the
+   * largest share of calendar maths). The offset is the same for a whole 15-minute slice unless
+   * it changes inside it: when both ends of a slice agree, the slice's offset is remembered.
+   * No zone changes its offset twice within 15 minutes, so the answer is exact.
+   */
+  override offset(ts: number): number {
+    const slice = Math.floor(ts / OFFSET_SLICE_MS);
+    const known = this.offsets.get(slice);
+    if (known !== undefined) return known;
+    const start = super.offset(slice * OFFSET_SLICE_MS);
+    const end = super.offset((slice + 1) * OFFSET_SLICE_MS - 1);
+    if (start !== end) return super.offset(ts);
+    if (this.offsets.size >= MAX_REMEMBERED_SLICES) this.offsets.clear();
+    this.offsets.set(slice, start);
+    return start;
+  }
 
   override offsetName(ts: number, options: ZoneOffsetOptions): string {
     const { format, locale } = options;
@@ -33,6 +52,10 @@ class CachedIanaZone extends IANAZone {
     return part ? part.value : (null as unknown as string);
   }
 }
+
+const OFFSET_SLICE_MS = 15 * 60_000;
+/** About a year of slices per zone: a bounded memory, whatever instants are asked. */
+const MAX_REMEMBERED_SLICES = 40_000;
 
 const zones = new Map<string, Zone | string>();
 
