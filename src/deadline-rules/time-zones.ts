@@ -10,6 +10,7 @@ import { IANAZone, type Zone, type ZoneOffsetOptions } from 'luxon';
 class CachedIanaZone extends IANAZone {
   private readonly formats = new Map<string, Intl.DateTimeFormat>();
   private readonly offsets = new Map<number, number>();
+  private readonly names = new Map<string, string>();
 
   /**
    * Luxon asks a zone its offset several times per DateTime (each a formatToParts call: the
@@ -32,6 +33,25 @@ class CachedIanaZone extends IANAZone {
   override offsetName(ts: number, options: ZoneOffsetOptions): string {
     const { format, locale } = options;
     const key = `${locale ?? ''}\u0000${format ?? ''}`;
+    // Like offsets, a name is remembered for a slice whose two ends have the same name.
+    const slice = Math.floor(ts / OFFSET_SLICE_MS);
+    const sliceKey = `${slice}\u0000${key}`;
+    const known = this.names.get(sliceKey);
+    if (known !== undefined) return known;
+    const formatter = this.formatter(key, format, locale);
+    const start = nameAt(formatter, slice * OFFSET_SLICE_MS);
+    const end = nameAt(formatter, (slice + 1) * OFFSET_SLICE_MS - 1);
+    if (start !== end || start === null) return nameAt(formatter, ts) as string;
+    if (this.names.size >= MAX_REMEMBERED_SLICES) this.names.clear();
+    this.names.set(sliceKey, start);
+    return start;
+  }
+
+  private formatter(
+    key: string,
+    format: ZoneOffsetOptions['format'],
+    locale: string | undefined,
+  ): Intl.DateTimeFormat {
     let formatter = this.formats.get(key);
     if (!formatter) {
       formatter = new Intl.DateTimeFormat(locale, {
@@ -46,16 +66,21 @@ class CachedIanaZone extends IANAZone {
       });
       this.formats.set(key, formatter);
     }
-    const part = formatter
-      .formatToParts(new Date(ts))
-      .find((p) => p.type.toLowerCase() === 'timezonename');
-    return part ? part.value : (null as unknown as string);
+    return formatter;
   }
 }
 
 const OFFSET_SLICE_MS = 15 * 60_000;
 /** About a year of slices per zone: a bounded memory, whatever instants are asked. */
 const MAX_REMEMBERED_SLICES = 40_000;
+
+/** The zone's name (CET, GMT+1, Central European Time…) at an instant, as Luxon reads it. */
+function nameAt(formatter: Intl.DateTimeFormat, ts: number): string | null {
+  const part = formatter
+    .formatToParts(new Date(ts))
+    .find((p) => p.type.toLowerCase() === 'timezonename');
+  return part ? part.value : null;
+}
 
 const zones = new Map<string, Zone | string>();
 

@@ -79,10 +79,16 @@ export async function enforceDeadlineStep(
     // A warning that comes after the deadline would only repeat the breach.
     if (job.step === 'warned' && now >= current.dueAt) return { result: 'stale' } as const;
 
-    const people = await loadStepPeople(manager, ticket, job.step === 'breached');
-    const step = new StepContext(manager, ticket, people, current.dueAt, now);
     const level = job.step === 'breached' ? ticket.escalationLevel + 1 : ticket.escalationLevel;
-    if (!(await step.record(job.step, level))) return { result: 'duplicate' } as const;
+    const { recorded, people } = await recordStep(manager, ticket, {
+      kind: current.kind,
+      step: job.step,
+      dueAt: current.dueAt,
+      actedAt: now,
+      escalationLevel: level,
+    });
+    if (!recorded) return { result: 'duplicate' } as const;
+    const step = new StepContext(manager, ticket, people, current.dueAt, now);
     taken = {
       step: 'warned',
       kind: step.kind,
@@ -121,16 +127,36 @@ interface StepPeople {
   staff: StaffToTell[];
 }
 
-async function loadStepPeople(
+interface StepToRecord {
+  kind: DeadlineJobPayload['kind'];
+  step: DeadlineStep;
+  dueAt: Date;
+  actedAt: Date;
+  escalationLevel: number;
+}
+
+/**
+ * Records the step on the locked ticket's current deadline version and, in the same statement,
+ * reads whom it concerns. `recorded` is false when the step was already recorded (by a twin job
+ * or the reconciler: the deadline_actions unique index makes each step happen once).
+ */
+async function recordStep(
   manager: EntityManager,
   ticket: Ticket,
-  withStaff: boolean,
-): Promise<StepPeople> {
+  action: StepToRecord,
+): Promise<{ recorded: boolean; people: StepPeople }> {
   const [row]: Array<Record<string, unknown>> = await manager.query(
-    `SELECT ${selectColumns(manager, Team, 'tm', 'team__')},
+    `WITH action AS (
+       INSERT INTO deadline_actions
+         (ticket_id, team_id, kind, deadline_version, step, due_at, acted_at, owner_id, escalation_level)
+       VALUES ($4, $1, $5, $6, $7, $8, $9, $2, $10)
+       ON CONFLICT (ticket_id, kind, due_at, step) DO NOTHING
+       RETURNING id)
+     SELECT EXISTS (SELECT 1 FROM action) AS recorded,
+            ${selectColumns(manager, Team, 'tm', 'team__')},
             ${selectColumns(manager, Agent, 'o', 'owner__')},
             ${selectColumns(manager, Customer, 'c', 'customer__')},
-            CASE WHEN $4 THEN (
+            CASE WHEN $7 = 'breached' THEN (
               SELECT coalesce(json_agg(json_build_object(
                        'id', a.id, 'name', a.name, 'email', a.email, 'role', a.role,
                        'teamId', a.team_id, 'escalationDigest', a.escalation_digest)
@@ -142,14 +168,28 @@ async function loadStepPeople(
             ELSE '[]'::json END AS staff
        FROM teams tm, agents o, customers c
       WHERE tm.id = $1 AND o.id = $2 AND c.id = $3`,
-    [ticket.teamId, ticket.ownerId, ticket.customerId, withStaff],
+    [
+      ticket.teamId,
+      ticket.ownerId,
+      ticket.customerId,
+      ticket.id,
+      action.kind,
+      ticket.deadlineVersion,
+      action.step,
+      action.dueAt,
+      action.actedAt,
+      action.escalationLevel,
+    ],
   );
   if (!row) throw new Error(`ticket ${ticket.id}: its team, owner or customer is missing`);
   return {
-    team: hydrate(manager, Team, row, 'team__'),
-    owner: hydrate(manager, Agent, row, 'owner__'),
-    customer: hydrate(manager, Customer, row, 'customer__'),
-    staff: row.staff as StaffToTell[],
+    recorded: row.recorded === true,
+    people: {
+      team: hydrate(manager, Team, row, 'team__'),
+      owner: hydrate(manager, Agent, row, 'owner__'),
+      customer: hydrate(manager, Customer, row, 'customer__'),
+      staff: row.staff as StaffToTell[],
+    },
   };
 }
 
@@ -177,29 +217,6 @@ class StepContext {
 
   key(suffix: string): string {
     return `deadline:${this.ticket.id}:${this.kind}:v${this.version}:${suffix}`;
-  }
-
-  /** Records the step; false when it was already recorded (by a twin job or the reconciler). */
-  async record(step: DeadlineStep, escalationLevel: number): Promise<boolean> {
-    const inserted: unknown[] = await this.manager.query(
-      `INSERT INTO deadline_actions
-         (ticket_id, team_id, kind, deadline_version, step, due_at, acted_at, owner_id, escalation_level)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (ticket_id, kind, due_at, step) DO NOTHING
-       RETURNING id`,
-      [
-        this.ticket.id,
-        this.ticket.teamId,
-        this.kind,
-        this.version,
-        step,
-        this.dueAt,
-        this.now,
-        this.ticket.ownerId,
-        escalationLevel,
-      ],
-    );
-    return inserted.length > 0;
   }
 
   /**

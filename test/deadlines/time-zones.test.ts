@@ -28,7 +28,7 @@ describe('cached time zones', () => {
     );
   });
 
-  it('are exact on both sides of every offset change, to the millisecond', () => {
+  it('give exact offsets and names on both sides of every offset change, to the millisecond', () => {
     const halfDay = 12 * 3_600_000;
     let changes = 0;
     for (const name of ZONES) {
@@ -47,6 +47,11 @@ describe('cached time zones', () => {
         for (const delta of [-900_001, -60_000, -2, -1, 0, 1, 2, 60_000, 900_000]) {
           const probe = after + delta;
           expect([name, probe, cached.offset(probe)]).toEqual([name, probe, plain.offset(probe)]);
+          for (const format of ['short', 'long'] as const) {
+            expect(cached.offsetName(probe, { format, locale: 'de-DE' })).toBe(
+              plain.offsetName(probe, { format, locale: 'de-DE' }),
+            );
+          }
         }
       }
     }
