@@ -2,7 +2,9 @@
  * Benchmark: 10,000 tickets whose first-response deadlines all fall within the same minute.
  * Reports breach-detection lateness (due time -> breach recorded: median, p99, max), throughput
  * and the worker's memory. `--spread 0` puts every deadline at one instant.
- * Run: npm run bench:deadlines [-- --tickets 10000 --concurrency 16 --spread 60 --show-statements]
+ * `--intake-rate R` runs the worker as its own process while an API process takes R creates per
+ * second and reps read their queues (queue read latencies during the herd are reported).
+ * Run: npm run bench:deadlines [-- --tickets 10000 --concurrency 16 --spread 60 --intake-rate 70 --show-statements]
  */
 import { createLogger } from '../src/logger';
 import { startWorkers } from '../src/worker/start-workers';
@@ -20,11 +22,14 @@ import { emitResult } from './bench/http-load';
 import { captureStatements } from './bench/capture-statements';
 import { enforceDeadlineStep } from '../src/deadlines/enforce-deadline';
 import { load } from './bench/ownit-processes';
+import { startHerdLoad } from './bench/herd-load';
 
 async function main(): Promise<void> {
   const tickets = numberArgument('tickets', 10_000);
   const concurrency = numberArgument('concurrency', 16);
   const leadSeconds = numberArgument('lead', 45);
+  // Creates per second while the herd falls due (0: the worker alone, no other load).
+  const intakeRate = numberArgument('intake-rate', 0);
   const spreadIndex = process.argv.indexOf('--spread');
   const spreadSeconds = spreadIndex >= 0 ? Number(process.argv[spreadIndex + 1]) : 60;
   if (!Number.isFinite(spreadSeconds) || spreadSeconds < 0)
@@ -68,21 +73,21 @@ async function main(): Promise<void> {
     }
 
     const rssBefore = process.memoryUsage().rss;
-    const workers = await startWorkers(
-      env.ctx,
-      env.redisUrl,
-      env.queuePrefix,
-      createLogger('warn'),
-      {
-        deadlineConcurrency: concurrency,
-      },
-    );
+    // Alone: the worker runs in this process. Under load: a worker process and an API process
+    // taking creates and queue reads, as in production.
+    const workers =
+      intakeRate > 0
+        ? undefined
+        : await startWorkers(env.ctx, env.redisUrl, env.queuePrefix, createLogger('warn'), {
+            deadlineConcurrency: concurrency,
+          });
+    const herdLoad = intakeRate > 0 ? await startHerdLoad(env, seeded, intakeRate) : undefined;
     progress(
       `worker started (concurrency ${concurrency}); deadlines fall due from ${firstDue.toISOString()} over ${spreadSeconds} s`,
     );
-    let peakRss = process.memoryUsage().rss;
+    let peakRss = herdLoad ? 0 : process.memoryUsage().rss;
     const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      peakRss = Math.max(peakRss, herdLoad ? herdLoad.worker.peakRss() : process.memoryUsage().rss);
     }, 200);
 
     // Generous: a loaded machine may enforce far slower than deadlines arrive.
@@ -110,7 +115,8 @@ async function main(): Promise<void> {
     const [{ duplicates }] = await env.dataSource.query(
       `SELECT count(*)::int - count(DISTINCT ticket_id)::int AS duplicates FROM outbox_emails WHERE template = 'holding_update'`,
     );
-    await workers.close();
+    await workers?.close();
+    const underLoad = herdLoad ? await herdLoad.stop() : undefined;
 
     const result = {
       tickets,
@@ -123,6 +129,17 @@ async function main(): Promise<void> {
         min: Math.round(late[0]!),
       },
       statementsPerBreach: statements.length,
+      ...(underLoad
+        ? {
+            underLoad: {
+              intakeRatePerSecond: intakeRate,
+              creates: underLoad.creates,
+              queueReads: underLoad.queue,
+              emailsAtSink: underLoad.emailsAtSink,
+              apiPeakRss: mib(underLoad.apiPeakRss),
+            },
+          }
+        : {}),
       duplicateHoldingUpdates: duplicates,
       workerRss: { beforeStart: mib(rssBefore), peak: mib(peakRss) },
       load: { start: loadStart, end: load() },
@@ -131,7 +148,10 @@ async function main(): Promise<void> {
     emitResult(result);
     console.log(
       `breach lateness for ${tickets} same-minute deadlines: median ${result.latenessMs.median} ms, ` +
-        `p99 ${result.latenessMs.p99} ms, max ${result.latenessMs.max} ms; peak RSS ${result.workerRss.peak}`,
+        `p99 ${result.latenessMs.p99} ms, max ${result.latenessMs.max} ms; peak RSS ${result.workerRss.peak}` +
+        (underLoad
+          ? `; during the herd GET /me/queue p95 ${underLoad.queue.p95Ms} ms, creates at ${intakeRate}/s p99 ${underLoad.creates.p99Ms} ms`
+          : ''),
     );
   } finally {
     await env.teardown();
