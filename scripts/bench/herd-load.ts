@@ -11,6 +11,7 @@ import { startOwnit, type OwnitProcess } from './ownit-processes';
  * rate (open loop) while reps read their queues one request after another.
  */
 export interface HerdLoad {
+  api: OwnitProcess;
   worker: OwnitProcess;
   /** Stops the load and the processes; the figures of the load while it ran. */
   stop(): Promise<{
@@ -104,6 +105,7 @@ export async function startHerdLoad(
   progress(`load running: creates at ${intakeRate}/s, queue reads one after another`);
 
   return {
+    api,
     worker,
     async stop() {
       done = true;

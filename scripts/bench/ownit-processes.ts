@@ -42,6 +42,17 @@ export function peakRssOf(pid: number | undefined): number {
   }
 }
 
+/** Resident set now (VmRSS) of a live process (Linux), 0 when unknown. */
+export function rssOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export interface StartOptions {
   databaseUrl: string;
   redisUrl: string;
