@@ -134,8 +134,13 @@ async function deliverUnderLease(
     return 'failed';
   }
   // Renew right before sending: a claim that lapsed meanwhile (a long pause, a database outage)
-  // may belong to another worker now, and the email must not be sent twice.
-  if (!(await writes.renewBeforeSend(email))) return 'lost_claim';
+  // may belong to another worker now, and the email must not be sent twice. A claim taken less
+  // than a third of a lease ago (by the clock that set it) still has the two thirds the renewal
+  // timer keeps it above during the send: renewing it would change nothing.
+  const claimAgeMs = ctx.clock.now().getTime() - (email.claimedAt?.getTime() ?? -Infinity);
+  if (claimAgeMs >= settings.leaseMs / 3 && !(await writes.renewBeforeSend(email))) {
+    return 'lost_claim';
+  }
   let sent: SentEmail;
   try {
     sent = await mailer.send(outgoing);
@@ -391,9 +396,9 @@ async function fail(
 
 /**
  * Sends everything due now, `parallel` at a time (default one: a crash then repeats at most the
- * one email in flight). Only as many rows are claimed as there are free slots; new claims are made
- * while others are still sending (once half the slots are free), so the pipeline never drains to
- * zero between rounds. A claim that finds nothing waits for an email in flight to settle (it may
+ * one email in flight). Only as many rows are claimed as there are free slots; a new claim is made
+ * as soon as a slot is free, while others are still sending (one claim at a time: the slots freed
+ * meanwhile go into the next), so the pipeline never drains between rounds. A claim that finds nothing waits for an email in flight to settle (it may
  * hold back the next one of its ticket) and tries again; `shouldStop` is checked before each claim.
  */
 export async function drainOutbox(
@@ -410,7 +415,6 @@ export async function drainOutbox(
     cancelled: 0,
   };
   const parallel = options.parallel ?? 1;
-  const refill = Math.ceil(parallel / 2);
   // An email counts as in flight until its outcome is recorded, so no more than `parallel`
   // claims are ever held: a crash repeats at most those.
   const inFlight = new Set<Promise<void>>();
@@ -420,7 +424,7 @@ export async function drainOutbox(
   try {
     while (!failure && !options.shouldStop?.()) {
       const free = parallel - inFlight.size;
-      if (inFlight.size === 0 || (!foundNothing && free >= refill)) {
+      if (inFlight.size === 0 || (!foundNothing && free > 0)) {
         const batch = await claimDueEmails(ctx, free, settings.leaseMs);
         if (batch.length === 0 && inFlight.size === 0) break;
         foundNothing = batch.length === 0;
