@@ -17,6 +17,7 @@ import {
   numberArgument,
   mib,
 } from './bench/bench-environment';
+import { countStatements } from './bench/capture-statements';
 import { emitResult } from './bench/http-load';
 import { load } from './bench/ownit-processes';
 
@@ -66,11 +67,13 @@ async function main(): Promise<void> {
     );
     const timer = setInterval(() => bar('emails delivered', received, emails), 500);
     const started = Date.now();
-    const counts = await drainOutbox(
-      env.ctx,
-      mailer,
-      { ...DEFAULT_DELIVERY, mailFrom: 'support@bench.invalid' },
-      { parallel },
+    const { result: counts, count: statements } = await countStatements(() =>
+      drainOutbox(
+        env.ctx,
+        mailer,
+        { ...DEFAULT_DELIVERY, mailFrom: 'support@bench.invalid' },
+        { parallel },
+      ),
     );
     const seconds = (Date.now() - started) / 1000;
     clearInterval(timer);
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
       parallel,
       seconds: Number(seconds.toFixed(1)),
       emailsPerSecond: Math.round(counts.sent / seconds),
+      statementsPerEmail: Number((statements / Math.max(1, counts.sent)).toFixed(2)),
       outcomes: counts,
       receivedBySink: counts.sent,
       averageMessageBytes: averageBytes,
@@ -127,7 +131,8 @@ async function main(): Promise<void> {
     emitResult(result);
     console.log(JSON.stringify(result, null, 2));
     console.log(
-      `outbox drain: ${counts.sent} emails in ${result.seconds} s = ${result.emailsPerSecond} emails/s`,
+      `outbox drain: ${counts.sent} emails in ${result.seconds} s = ${result.emailsPerSecond} emails/s, ` +
+        `${result.statementsPerEmail} statements (round trips) per email`,
     );
   } finally {
     mailer.close();

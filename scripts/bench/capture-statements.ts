@@ -44,6 +44,28 @@ export async function captureStatements<T>(
   }
 }
 
+/**
+ * Counts the statements the pg driver sends while `run` runs (round trips), keeping nothing
+ * else: for long runs, where `captureStatements` would hold every row returned.
+ */
+export async function countStatements<T>(
+  run: () => Promise<T>,
+): Promise<{ result: T; count: number }> {
+  let count = 0;
+  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: Client, ...args: unknown[]) {
+    count += 1;
+    return original.apply(this, args);
+  };
+  try {
+    const result = await run();
+    return { result, count };
+  } finally {
+    proto.query = original;
+  }
+}
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { prepareValue } = require('pg/lib/utils') as { prepareValue(v: unknown): unknown };
 

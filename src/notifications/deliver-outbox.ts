@@ -11,11 +11,18 @@ import {
   type SendFailureKind,
   type SentEmail,
 } from './mailer';
-import { AMBIGUOUS_SENDS_BEFORE_A_PERSON, claimDueEmails, renewLease } from './outbox-claims';
+import {
+  AMBIGUOUS_SENDS_BEFORE_A_PERSON,
+  claimDueEmails,
+  renewLease,
+  renewLeases,
+} from './outbox-claims';
 import type { OutboxEmail } from './outbox-email.entity';
 import { tellOwnerOfCustomerEmailFailure } from './customer-email-failure';
 import { loadEmailAttachments, MissingAttachment } from './email-attachments';
 import { signTicketToken, ticketLinks } from './signed-links';
+import { coalesceCalls } from './coalesce-calls';
+import { recordSentEmails, type AcceptedSend } from './record-sent-emails';
 
 /**
  * Turns outbox rows into sent email. Each email is claimed under a short lease that its worker
@@ -53,15 +60,47 @@ export { claimDueEmails };
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'ambiguous' | 'cancelled';
 
+/**
+ * The two writes every email makes, the renewal right before its send and the record of an
+ * accepted send: row by row for one email, or gathered into one statement for the emails of a
+ * drain that reach the same step together (`batchedWrites`). Either way each row is written only
+ * while it is still this worker's claim.
+ */
+export interface DeliveryWrites {
+  /** Renews the claim; false when it is no longer ours (it must then not be sent). */
+  renewBeforeSend(email: OutboxEmail): Promise<boolean>;
+  /** The first try at recording an accepted send; false when the claim was lost. */
+  recordSent(send: AcceptedSend): Promise<boolean>;
+}
+
+export function oneByOneWrites(ctx: ServiceContext, settings: DeliverySettings): DeliveryWrites {
+  return {
+    renewBeforeSend: (email) => renewLease(ctx, email, settings.leaseMs),
+    recordSent: async (send) => (await recordSentEmails(ctx, [send]))[0] === true,
+  };
+}
+
+export function batchedWrites(ctx: ServiceContext, settings: DeliverySettings): DeliveryWrites {
+  const renew = coalesceCalls(async (emails: OutboxEmail[]) => {
+    const ours = await renewLeases(ctx, emails, settings.leaseMs);
+    return emails.map((email) => ours.has(email.id));
+  });
+  return {
+    renewBeforeSend: renew,
+    recordSent: coalesceCalls((sends: AcceptedSend[]) => recordSentEmails(ctx, sends)),
+  };
+}
+
 export async function deliverEmail(
   ctx: ServiceContext,
   mailer: Mailer,
   email: OutboxEmail,
   settings: DeliverySettings,
+  writes: DeliveryWrites = oneByOneWrites(ctx, settings),
 ): Promise<DeliveryOutcome | 'lost_claim'> {
   const lease = keepLease(ctx, email, settings.leaseMs);
   try {
-    return await deliverUnderLease(ctx, mailer, email, settings, lease);
+    return await deliverUnderLease(ctx, mailer, email, settings, lease, writes);
   } finally {
     lease.stop();
   }
@@ -73,6 +112,7 @@ async function deliverUnderLease(
   email: OutboxEmail,
   settings: DeliverySettings,
   lease: HeldLease,
+  writes: DeliveryWrites,
 ): Promise<DeliveryOutcome | 'lost_claim'> {
   if (await noLongerApplies(ctx, email)) {
     return (await finish(ctx, email, { status: 'cancelled' })) ? 'cancelled' : 'lost_claim';
@@ -94,8 +134,13 @@ async function deliverUnderLease(
     return 'failed';
   }
   // Renew right before sending: a claim that lapsed meanwhile (a long pause, a database outage)
-  // may belong to another worker now, and the email must not be sent twice.
-  if (!(await renewLease(ctx, email, settings.leaseMs))) return 'lost_claim';
+  // may belong to another worker now, and the email must not be sent twice. A claim taken less
+  // than a third of a lease ago (by the clock that set it) still has the two thirds the renewal
+  // timer keeps it above during the send: renewing it would change nothing.
+  const claimAgeMs = ctx.clock.now().getTime() - (email.claimedAt?.getTime() ?? -Infinity);
+  if (claimAgeMs >= settings.leaseMs / 3 && !(await writes.renewBeforeSend(email))) {
+    return 'lost_claim';
+  }
   let sent: SentEmail;
   try {
     sent = await mailer.send(outgoing);
@@ -103,29 +148,20 @@ async function deliverUnderLease(
     if (lease.lost()) return 'lost_claim';
     return recordFailure(ctx, email, settings, classifySendError(error));
   }
-  // Accepted: from here on only the database write is retried, never the send.
-  const recorded = await untilRecorded(ctx, settings.recordRetryMs, email, () =>
-    finish(
-      ctx,
-      email,
-      {
-        status: 'sent',
-        sent_at: ctx.clock.now(),
-        message_id: sent.messageId || outgoing.messageId,
-        smtp_response: sent.response.slice(0, 500),
-        last_error: null,
-        lease_expires_at: null,
-      },
-      {
-        type: 'email_sent',
-        data: {
-          emailId: email.id,
-          template: email.template,
-          to: email.toAddress,
-          messageId: outgoing.messageId,
-        },
-      },
-    ),
+  // Accepted: from here on only the database write is retried, never the send. The first try
+  // may go with other emails' records; a retry goes alone, so one bad row holds back no other.
+  const accepted: AcceptedSend = {
+    email,
+    sentAt: ctx.clock.now(),
+    messageId: sent.messageId || outgoing.messageId,
+    ourMessageId: outgoing.messageId,
+    smtpResponse: sent.response,
+  };
+  let tries = 0;
+  const recorded = await untilRecorded(ctx, settings.recordRetryMs, email, async () =>
+    tries++ === 0
+      ? writes.recordSent(accepted)
+      : (await recordSentEmails(ctx, [accepted]))[0] === true,
   );
   return recorded ? 'sent' : 'lost_claim';
 }
@@ -360,9 +396,9 @@ async function fail(
 
 /**
  * Sends everything due now, `parallel` at a time (default one: a crash then repeats at most the
- * one email in flight). Only as many rows are claimed as there are free slots; new claims are made
- * while others are still sending (once half the slots are free), so the pipeline never drains to
- * zero between rounds. A claim that finds nothing waits for an email in flight to settle (it may
+ * one email in flight). Only as many rows are claimed as there are free slots; a new claim is made
+ * as soon as a slot is free, while others are still sending (one claim at a time: the slots freed
+ * meanwhile go into the next), so the pipeline never drains between rounds. A claim that finds nothing waits for an email in flight to settle (it may
  * hold back the next one of its ticket) and tries again; `shouldStop` is checked before each claim.
  */
 export async function drainOutbox(
@@ -379,19 +415,21 @@ export async function drainOutbox(
     cancelled: 0,
   };
   const parallel = options.parallel ?? 1;
-  const refill = Math.ceil(parallel / 2);
+  // An email counts as in flight until its outcome is recorded, so no more than `parallel`
+  // claims are ever held: a crash repeats at most those.
   const inFlight = new Set<Promise<void>>();
+  const writes = batchedWrites(ctx, settings);
   let failure: { error: unknown } | undefined;
   let foundNothing = false;
   try {
     while (!failure && !options.shouldStop?.()) {
       const free = parallel - inFlight.size;
-      if (inFlight.size === 0 || (!foundNothing && free >= refill)) {
+      if (inFlight.size === 0 || (!foundNothing && free > 0)) {
         const batch = await claimDueEmails(ctx, free, settings.leaseMs);
         if (batch.length === 0 && inFlight.size === 0) break;
         foundNothing = batch.length === 0;
         for (const email of batch) {
-          const sending: Promise<void> = deliverEmail(ctx, mailer, email, settings)
+          const sending: Promise<void> = deliverEmail(ctx, mailer, email, settings, writes)
             .then(
               (outcome) => {
                 if (outcome !== 'lost_claim') counts[outcome] += 1;

@@ -57,12 +57,26 @@ export function escapeHtml(value: string): string {
     .replace(/'/g, '&#39;');
 }
 
+/**
+ * Due times already written out, by (time, zone, locale, format): many emails of a team name the
+ * same instant (the close of a business day), and formatting one with Luxon costs more than
+ * the rest of the email's rendering. Bounded: cleared when full.
+ */
+const writtenTimes = new Map<string, string>();
+
 /** A due time in the team's time zone, in the customer's words. */
 function when(iso: string | null, timezone: string, w: CustomerWording): string {
   if (!iso) return w.time.asSoonAsPossible;
-  return DateTime.fromISO(iso, { zone: zoneNamed(timezone || 'UTC') })
-    .setLocale(w.time.locale)
-    .toFormat(w.time.emailFormat);
+  const key = `${iso}|${timezone}|${w.time.locale}|${w.time.emailFormat}`;
+  let written = writtenTimes.get(key);
+  if (written === undefined) {
+    written = DateTime.fromISO(iso, { zone: zoneNamed(timezone || 'UTC') })
+      .setLocale(w.time.locale)
+      .toFormat(w.time.emailFormat);
+    if (writtenTimes.size >= 1_000) writtenTimes.clear();
+    writtenTimes.set(key, written);
+  }
+  return written;
 }
 
 const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
