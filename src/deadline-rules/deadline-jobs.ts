@@ -59,5 +59,11 @@ export function planDeadlineJobs(deadline: EnforcedDeadline, now: Date): Deadlin
 
 /** The port the domain schedules through; the BullMQ implementation lives in src/worker/. */
 export interface DeadlineJobQueue {
+  /** The request path: a ticket's few jobs, failing fast when the queue is slow or down. */
   schedule(jobs: DeadlineJob[]): Promise<void>;
+  /**
+   * The reconciler: many jobs, of which those the queue does not hold (by id) are added; returns
+   * how many were missing. As idempotent as `schedule`, and cheap when nothing is missing.
+   */
+  scheduleMissing(jobs: DeadlineJob[]): Promise<number>;
 }
