@@ -117,11 +117,16 @@ export class BullDeadlineQueue implements DeadlineJobQueue {
           version: job.version,
           step: job.step,
         };
-        return {
-          name: job.step,
-          data,
-          opts: { ...JOB_OPTIONS, jobId: job.id, delay: Math.max(0, job.runAt.getTime() - now) },
+        // A literal, not `{ ...JOB_OPTIONS, … }`: spreading showed in the reconciler's profile.
+        const opts = {
+          attempts: JOB_OPTIONS.attempts,
+          backoff: { type: JOB_OPTIONS.backoff.type, delay: JOB_OPTIONS.backoff.delay },
+          removeOnComplete: JOB_OPTIONS.removeOnComplete,
+          removeOnFail: JOB_OPTIONS.removeOnFail,
+          jobId: job.id,
+          delay: Math.max(0, job.runAt.getTime() - now),
         };
+        return { name: job.step, data, opts };
       }),
     );
   }
