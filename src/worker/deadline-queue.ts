@@ -53,13 +53,13 @@ export class BullDeadlineQueue implements DeadlineJobQueue {
     // The timeout is per chunk: a reconciler pass of thousands of jobs on a busy Redis is not
     // one slow request, while a request's few jobs still fail fast.
     for (let offset = 0; offset < jobs.length; offset += SCHEDULE_CHUNK) {
-      await withTimeout(this.add(jobs.slice(offset, offset + SCHEDULE_CHUNK)));
+      await withTimeout(this.add(jobs.slice(offset, offset + SCHEDULE_CHUNK)), SCHEDULE_TIMEOUT_MS);
     }
   }
 
   /**
    * The reconciler's bulk path: chunks of `SCHEDULE_CHUNK` jobs, `RECONCILE_CHUNKS_IN_FLIGHT` at
-   * a time, each with the same per-chunk timeout as `schedule`. A chunk whose jobs all exist costs
+   * a time, each with a timeout (a dead Redis fails the pass; the next one retries). A chunk whose jobs all exist costs
    * one EXISTS instead of a script per job that finds its duplicate.
    */
   async scheduleMissing(jobs: DeadlineJob[]): Promise<number> {
@@ -76,7 +76,12 @@ export class BullDeadlineQueue implements DeadlineJobQueue {
       while (!failed && next < chunks.length) {
         const chunk = chunks[next++]!;
         try {
-          const added = await withTimeout(this.addMissing(chunk));
+          // A chunk waits behind the other lanes' chunks: the same budget per chunk as
+          // `schedule` gives one, times the chunks in flight.
+          const added = await withTimeout(
+            this.addMissing(chunk),
+            SCHEDULE_TIMEOUT_MS * RECONCILE_CHUNKS_IN_FLIGHT,
+          );
           missing += added; // not `missing += await …`: that reads `missing` before the await
         } catch (error) {
           failed = true; // the other lanes stop after their chunk in hand
@@ -99,6 +104,7 @@ export class BullDeadlineQueue implements DeadlineJobQueue {
    * The job key BullMQ's own dedupe checks: if it exists, adding the job is a no-op, so skipping
    * it is the same outcome. On a healthy queue a chunk is all present (one command); after a
    * flush, none (one command, then the adds); in between BullMQ sorts out which are duplicates.
+   * One multi-key EXISTS is fine on a Redis Cluster: BullMQ keeps a queue's keys in one slot.
    */
   private async addMissing(chunk: DeadlineJob[]): Promise<number> {
     const present = await this.connection.exists(chunk.map((job) => this.queue.toKey(job.id)));
@@ -170,14 +176,11 @@ export function startDeadlineWorker(
   return worker;
 }
 
-/** Rejects if `work` takes longer than the scheduling timeout (the work itself is not cancelled). */
-async function withTimeout<T>(work: Promise<T>): Promise<T> {
+/** Rejects if `work` takes longer than `ms` (the work itself is not cancelled). */
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error('scheduling deadline jobs timed out')),
-      SCHEDULE_TIMEOUT_MS,
-    );
+    timer = setTimeout(() => reject(new Error('scheduling deadline jobs timed out')), ms);
   });
   try {
     return await Promise.race([work, timeout]);
