@@ -4,6 +4,7 @@
  * Run: npm run bench:reconcile [-- --tickets 100000]
  */
 import { reconcileDeadlines } from '../src/deadlines/reconciler';
+import { RECONCILE_HORIZON_MS } from '../src/worker/periodic-tasks';
 import {
   createBenchEnvironment,
   deleteKeys,
@@ -57,12 +58,25 @@ async function main(): Promise<void> {
     progress('second pass with every job present (idempotent re-add)');
     const again = await reconcileDeadlines(env.ctx);
     const after = await env.deadlineJobs.queue.getDelayedCount();
+    progress('minute pass with every job present (steps due within the horizon)');
+    const minute = await reconcileDeadlines(env.ctx, { horizonMs: RECONCILE_HORIZON_MS });
 
     const result = {
       openTickets: tickets,
-      afterFlush: { millis: report.millis, jobsScheduled: report.jobsScheduled, jobsInRedis },
+      afterFlush: {
+        millis: report.millis,
+        jobsScheduled: report.jobsScheduled,
+        jobsMissing: report.jobsMissing,
+        jobsInRedis,
+      },
       firstPassMillis: first.millis,
-      repeatPass: { millis: again.millis, jobsInRedisAfter: after },
+      repeatPass: { millis: again.millis, jobsMissing: again.jobsMissing, jobsInRedisAfter: after },
+      minutePass: {
+        millis: minute.millis,
+        ticketsScanned: minute.ticketsScanned,
+        jobsScheduled: minute.jobsScheduled,
+        jobsMissing: minute.jobsMissing,
+      },
       peakRss: `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
       load: { start: loadStart, end: load() },
     };

@@ -38,26 +38,35 @@ export interface EnforcedDeadline {
 
 /** Steps still to take; a warning is pointless once the deadline itself has passed (`now`). */
 export function planDeadlineJobs(deadline: EnforcedDeadline, now: Date): DeadlineJob[] {
-  const warnUseful = deadline.warnAt && deadline.warnAt < deadline.dueAt && now < deadline.dueAt;
-  const steps: Array<[DeadlineStep, Date | null]> = [
-    ['warned', warnUseful ? deadline.warnAt : null],
-    ['breached', deadline.dueAt],
-  ];
+  // Plain object literals, no spreads: the reconciler plans 200,000 of these after a flush.
   const jobs: DeadlineJob[] = [];
-  for (const [step, runAt] of steps) {
-    if (!runAt || deadline.done.has(step)) continue;
-    const payload = {
-      ticketId: deadline.ticketId,
-      kind: deadline.kind,
-      version: deadline.version,
-      step,
-    };
-    jobs.push({ ...payload, id: deadlineJobId({ ...payload, runAt }), runAt });
+  const { warnAt, dueAt } = deadline;
+  if (warnAt && warnAt < dueAt && now < dueAt && !deadline.done.has('warned')) {
+    jobs.push(stepJob(deadline, 'warned', warnAt));
   }
+  if (!deadline.done.has('breached')) jobs.push(stepJob(deadline, 'breached', dueAt));
   return jobs;
+}
+
+function stepJob(deadline: EnforcedDeadline, step: DeadlineStep, runAt: Date): DeadlineJob {
+  const { ticketId, kind, version } = deadline;
+  return {
+    id: deadlineJobId({ ticketId, kind, version, step, runAt }),
+    ticketId,
+    kind,
+    version,
+    step,
+    runAt,
+  };
 }
 
 /** The port the domain schedules through; the BullMQ implementation lives in src/worker/. */
 export interface DeadlineJobQueue {
+  /** The request path: a ticket's few jobs, failing fast when the queue is slow or down. */
   schedule(jobs: DeadlineJob[]): Promise<void>;
+  /**
+   * The reconciler: many jobs, of which those the queue does not hold (by id) are added; returns
+   * how many were missing. As idempotent as `schedule`, and cheap when nothing is missing.
+   */
+  scheduleMissing(jobs: DeadlineJob[]): Promise<number>;
 }

@@ -21,6 +21,12 @@ export class InlineDeadlineQueue implements DeadlineJobQueue {
     for (const job of jobs) if (!this.jobs.has(job.id)) this.jobs.set(job.id, job);
   }
 
+  async scheduleMissing(jobs: DeadlineJob[]): Promise<number> {
+    const missing = jobs.filter((job) => !this.jobs.has(job.id)).length;
+    await this.schedule(jobs);
+    return missing;
+  }
+
   forget(): void {
     this.jobs.clear();
   }
