@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     });
     const sequential = async (count: number) => {
       const latencies: number[] = [];
+      const serverLatencies: number[] = [];
       let errors = 0;
       let firstError: string | undefined;
       const started = performance.now();
@@ -90,9 +91,17 @@ async function main(): Promise<void> {
         if (r.error) {
           errors += 1;
           firstError ??= r.error;
-        } else latencies.push(r.ms);
+        } else {
+          latencies.push(r.ms);
+          if (r.serverMs !== undefined) serverLatencies.push(r.serverMs);
+        }
       }
-      return summarise(latencies, errors, (performance.now() - started) / 1000, firstError);
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        ...summarise(latencies, errors, seconds, firstError),
+        // The API's own time (Server-Timing): what remains of the client figure is the network.
+        server: summarise(serverLatencies, 0, seconds),
+      };
     };
     let alone;
     let underIntake;
@@ -106,7 +115,7 @@ async function main(): Promise<void> {
       bytes = (await sample.arrayBuffer()).byteLength;
       alone = await sequential(requests);
       progress(
-        `GET /me/queue alone: p50 ${alone.p50Ms} ms, p95 ${alone.p95Ms} ms (${bytes} bytes per page)`,
+        `GET /me/queue alone: p50 ${alone.p50Ms} ms, p95 ${alone.p95Ms} ms; server p50 ${alone.server.p50Ms} ms, p95 ${alone.server.p95Ms} ms (${bytes} bytes per page)`,
       );
       let done = false;
       const reading = sequential(requests).then((r) => {
@@ -117,7 +126,7 @@ async function main(): Promise<void> {
       underIntake = await reading;
       intake = await intakeRun;
       progress(
-        `GET /me/queue while intake runs at ${intakeRate}/s: p50 ${underIntake.p50Ms} ms, p95 ${underIntake.p95Ms} ms; creates p99 ${intake.p99Ms} ms`,
+        `GET /me/queue while intake runs at ${intakeRate}/s: p50 ${underIntake.p50Ms} ms, p95 ${underIntake.p95Ms} ms; server p50 ${underIntake.server.p50Ms} ms, p95 ${underIntake.server.p95Ms} ms; creates p99 ${intake.p99Ms} ms`,
       );
     } finally {
       http.close();
