@@ -19,6 +19,7 @@ import { AddInboundEmailLog1796198488300 } from './1796198488300-AddInboundEmail
 import { AddAgentLoads1796198493183 } from './1796198493183-AddAgentLoads';
 import { AddCustomerChanges1796206767360 } from './1796206767360-AddCustomerChanges';
 import { RecordConsultCancellations1796228171831 } from './1796228171831-RecordConsultCancellations';
+import { IndexOwnerQueue1796293835847 } from './1796293835847-IndexOwnerQueue';
 
 /** Every migration, oldest first. Listed explicitly so compiled and ts-jest runs see the same set. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   AddAgentLoads1796198493183,
   AddCustomerChanges1796206767360,
   RecordConsultCancellations1796228171831,
+  IndexOwnerQueue1796293835847,
 ];
