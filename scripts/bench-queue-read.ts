@@ -16,6 +16,7 @@ import {
 } from './bench/bench-environment';
 import { emitResult, HttpLoad, summarise, type RequestSpec } from './bench/http-load';
 import { load, startOwnit } from './bench/ownit-processes';
+import { queuePageSql } from '../src/tickets/queue-page.queries';
 
 async function main(): Promise<void> {
   const tickets = numberArgument('tickets', 1_000_000);
@@ -45,6 +46,12 @@ async function main(): Promise<void> {
       `UPDATE agents a SET token_hash = v.hash FROM unnest($1::uuid[], $2::text[]) AS v(id, hash) WHERE a.id = v.id`,
       [seeded.repIds, tokens.map(hashToken)],
     );
+    // The plan of the query the API runs, for one rep's first page: it should read one page.
+    const plan: Array<{ 'QUERY PLAN': string }> = await env.dataSource.query(
+      `EXPLAIN (ANALYZE, BUFFERS) ${queuePageSql(false)}`,
+      [seeded.repIds[0], 51],
+    );
+    progress(`queue query plan:\n${plan.map((row) => row['QUERY PLAN']).join('\n')}`);
     const integrationToken = generateToken();
     await env.dataSource.query(
       `INSERT INTO agents (name, email, role, team_id, capacity, token_hash)

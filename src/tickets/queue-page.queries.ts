@@ -24,8 +24,9 @@ const EFFECTIVE_DUE = `COALESCE(t.deadline_due_at, 'infinity'::timestamptz)`;
  * Only the columns a list item shows, the customer joined in, instants formatted by Postgres and
  * the current deadline taken from the generated deadline_kind/deadline_due_at columns (which
  * mirror deadline-rules/current-deadline.ts): no entity hydration and no per-row date parsing.
+ * Parameters: owner id, rows to take, then (with a cursor) its due time and id.
  */
-const QUEUE_PAGE_SQL = (withCursor: boolean) => `
+export const queuePageSql = (withCursor: boolean) => `
   SELECT t.id, t.ref, t.status, t.customer_id, t.team_id, t.owner_id, t.created_by_id,
          t.subject, t.description, t.channel, t.category, t.priority,
          ${iso('t.received_at')} AS received_at,
@@ -149,7 +150,7 @@ export async function readQueuePage(
   after?: QueuePosition,
 ): Promise<QueueRow[]> {
   const rows: RawQueueRow[] = await manager.query(
-    QUEUE_PAGE_SQL(after !== undefined),
+    queuePageSql(after !== undefined),
     after ? [ownerId, take, after.due, after.id] : [ownerId, take],
   );
   return rows.map((row) => ({
