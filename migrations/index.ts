@@ -20,6 +20,7 @@ import { AddAgentLoads1796198493183 } from './1796198493183-AddAgentLoads';
 import { AddCustomerChanges1796206767360 } from './1796206767360-AddCustomerChanges';
 import { RecordConsultCancellations1796228171831 } from './1796228171831-RecordConsultCancellations';
 import { IndexOutboxClaimOrder1796293002172 } from './1796293002172-IndexOutboxClaimOrder';
+import { IndexOwnerQueue1796293835847 } from './1796293835847-IndexOwnerQueue';
 
 /** Every migration, oldest first. Listed explicitly so compiled and ts-jest runs see the same set. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   AddCustomerChanges1796206767360,
   RecordConsultCancellations1796228171831,
   IndexOutboxClaimOrder1796293002172,
+  IndexOwnerQueue1796293835847,
 ];

@@ -34,7 +34,10 @@ export class HttpLoad {
     this.agent = new Agent({ keepAlive: true, maxSockets });
   }
 
-  send(spec: RequestSpec | (() => RequestSpec)): Promise<{ ms: number; error?: string }> {
+  /** `serverMs`: the API's own time from its `Server-Timing: app;dur=…` header, when present. */
+  send(
+    spec: RequestSpec | (() => RequestSpec),
+  ): Promise<{ ms: number; serverMs?: number; error?: string }> {
     const s = typeof spec === 'function' ? spec() : spec;
     const port = this.ports[this.next++ % this.ports.length]!;
     const payload = s.body === undefined ? undefined : Buffer.from(JSON.stringify(s.body));
@@ -59,12 +62,13 @@ export class HttpLoad {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const ms = performance.now() - started;
+            const serverMs = appDurationOf(res.headers['server-timing']);
             if (res.statusCode !== s.expect) {
               resolve({
                 ms,
                 error: `${s.method} ${s.path}: ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 300)}`,
               });
-            } else resolve({ ms });
+            } else resolve(serverMs === undefined ? { ms } : { ms, serverMs });
           });
         },
       );
@@ -139,6 +143,13 @@ export class HttpLoad {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** The `app` metric of a Server-Timing header (milliseconds), if the server sent one. */
+function appDurationOf(header: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(header) ? header.join(',') : header;
+  const match = text ? /(?:^|,)\s*app;dur=([\d.]+)/.exec(text) : null;
+  return match ? Number(match[1]) : undefined;
 }
 
 export function summarise(

@@ -41,6 +41,7 @@ import { publicSessionRoutes, sessionRoutes } from '../sessions/sessions.routes'
 import { sessionAuthenticator } from '../sessions/session-authenticator';
 import type { Registry } from 'prom-client';
 import { httpMetricsMiddleware } from './http-metrics';
+import { serverTimingMiddleware } from './server-timing';
 import { adminOnly, readOnly } from './admin-only';
 import { openApiRoutes } from '../openapi/openapi.routes';
 
@@ -112,6 +113,7 @@ export function createApp({
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.use(serverTimingMiddleware());
   if (metrics) app.use(httpMetricsMiddleware(metrics, () => app));
 
   app.use(

@@ -23,6 +23,7 @@ import { initialDeadlineFields } from '../tickets/ticket-writes';
 import { Ticket } from '../tickets/ticket.entity';
 import { customersOf, ticketListItem, type TicketListItem } from '../tickets/ticket-list-item';
 import { searchMatch } from '../tickets/ticket-search';
+import { readQueuePage } from '../tickets/queue-page.queries';
 import type { CreateTicketInput, ListTicketsQuery } from '../tickets/tickets.input';
 
 export interface CreatedTicket {
@@ -446,7 +447,6 @@ const queueCursor = z.object({
   due: z.union([z.literal('infinity'), instant()]),
   id: z.uuid(),
 });
-const EFFECTIVE_DUE = `COALESCE(t.deadline_due_at, 'infinity'::timestamptz)`;
 
 /** The caller's open owned tickets, the one due soonest first (paused ones last). */
 export async function listMyQueue(
@@ -454,36 +454,12 @@ export async function listMyQueue(
   actor: Actor,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<TicketListItem>> {
-  const qb = ctx.dataSource
-    .getRepository(Ticket)
-    .createQueryBuilder('t')
-    .addSelect(`${EFFECTIVE_DUE}`, 'effective_due')
-    .where('t.owner_id = :me', { me: actor.id })
-    .andWhere(`t.status IN ('open', 'waiting_on_customer')`)
-    .orderBy('effective_due', 'ASC')
-    .addOrderBy('t.id', 'ASC')
-    .limit(page.limit + 1);
-  if (page.cursor) {
-    const at = decodeCursor(page.cursor, queueCursor);
-    qb.andWhere(`(${EFFECTIVE_DUE}, t.id) > (:due::timestamptz, :cid)`, {
-      due: at.due,
-      cid: at.id,
-    });
-  }
-  const { entities, raw } = await qb.getRawAndEntities<{ effective_due: Date | number }>();
-  const dueById = new Map(entities.map((ticket, i) => [ticket.id, raw[i]?.effective_due]));
-  const customers = await customersOf(ctx.dataSource.manager, entities);
+  const after = page.cursor ? decodeCursor(page.cursor, queueCursor) : undefined;
+  const rows = await readQueuePage(ctx.dataSource.manager, actor.id, page.limit + 1, after);
   return toPage(
-    entities,
+    rows,
     page.limit,
-    (ticket) => ticketListItem(ticket, customers),
-    (ticket) => {
-      const due = dueById.get(ticket.id);
-      return {
-        // Paused tickets sort last with an 'infinity' due time (pg hands it back as Infinity).
-        due: due instanceof Date ? due.toISOString() : 'infinity',
-        id: ticket.id,
-      };
-    },
+    (row) => row.item,
+    (row) => ({ ...row.position }),
   );
 }

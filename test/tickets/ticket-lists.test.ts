@@ -269,6 +269,34 @@ describe('GET /me/queue', () => {
     expect(sorted(seen.slice(3))).toEqual(sorted(paused.map((t) => t.id)));
     expect(cursor).toBeNull();
   });
+  it('when a rep opens the queue, then each item is the same JSON, field for field and in order, as in the ticket list', async () => {
+    const { reps, customer } = await f.staffedTeam({ reps: 1 });
+    const rep = reps[0]!;
+    await f.ticket(rep.token, customer.id);
+    const answered = await f.ticket(rep.token, customer.id);
+    await answer(rep.token, answered.id);
+    const paused = await f.ticket(rep.token, customer.id);
+    await waitOnCustomer(rep.token, paused.id);
+    // Reopened: resolved time, root cause and reopen count are all set on an open ticket.
+    const reopened = await f.ticket(rep.token, customer.id);
+    await resolve(rep.token, reopened.id);
+    clock.advance(MINUTE_MS + 7);
+    await f
+      .as(rep.token)
+      .post(`/tickets/${reopened.id}/reopen`, { reason: 'Still broken' })
+      .expect(200);
+
+    const queue = await f.as(rep.token).get('/me/queue').expect(200);
+    const list = await f.as(rep.token).get(`/tickets?ownerId=${rep.id}`).expect(200);
+
+    const listed = new Map<string, unknown>(
+      (list.body.items as Array<{ id: string }>).map((item) => [item.id, item]),
+    );
+    expect(queue.body.items).toHaveLength(4);
+    for (const item of queue.body.items as Array<{ id: string }>) {
+      expect(JSON.stringify(item)).toBe(JSON.stringify(listed.get(item.id)));
+    }
+  });
 });
 
 describe('GET /tickets/:id/timeline', () => {
