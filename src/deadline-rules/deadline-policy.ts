@@ -216,7 +216,8 @@ export function computePromisedUpdate(
     setBy: 'escalation_step',
     setAt: steppedAt.toISOString(),
     timezone: calendar.timezone,
-    businessDay: DateTime.fromJSDate(dueAt, { zone: zoneNamed(calendar.timezone) }).toISODate() ?? '',
+    businessDay:
+      DateTime.fromJSDate(dueAt, { zone: zoneNamed(calendar.timezone) }).toISODate() ?? '',
     withinBusinessMinutes: policy.reescalateAfterMinutes,
     promise: step,
     pause: null,
@@ -321,7 +322,8 @@ export function computeResumedNextUpdate(
     setBy: 'resumed',
     setAt: resumedAt.toISOString(),
     timezone: calendar.timezone,
-    businessDay: DateTime.fromJSDate(dueAt, { zone: zoneNamed(calendar.timezone) }).toISODate() ?? '',
+    businessDay:
+      DateTime.fromJSDate(dueAt, { zone: zoneNamed(calendar.timezone) }).toISODate() ?? '',
     pause: {
       pausedAt: pausedAt.toISOString(),
       resumedAt: resumedAt.toISOString(),
