@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const concurrency = numberArgument('concurrency', 16);
   const leadSeconds = numberArgument('lead', 45);
   // Creates per second while the herd falls due (0: the worker alone, no other load).
-  const intakeRate = numberArgument('intake-rate', 0);
+  const intakeRate = process.argv.includes('--intake-rate') ? numberArgument('intake-rate', 1) : 0;
   const spreadIndex = process.argv.indexOf('--spread');
   const spreadSeconds = spreadIndex >= 0 ? Number(process.argv[spreadIndex + 1]) : 60;
   if (!Number.isFinite(spreadSeconds) || spreadSeconds < 0)
