@@ -73,7 +73,9 @@ function literal(value: unknown): string {
   const prepared = prepareValue(value);
   if (prepared === null || prepared === undefined) return 'NULL';
   if (Buffer.isBuffer(prepared)) return `'\\x${prepared.toString('hex')}'::bytea`;
-  return `'${String(prepared).replace(/'/g, "''")}'`;
+  // In parentheses: a variable substituted after "::" splits the literal into a concatenation
+  // (below), and a cast that follows ($1::text[]) must apply to the whole of it.
+  return `('${String(prepared).replace(/'/g, "''")}')`;
 }
 
 /**
