@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../context';
+import { hydrate } from '../db/insert-returning';
 import { updateReturning } from '../db/update-returning';
 import { OutboxEmail } from './outbox-email.entity';
 
@@ -66,20 +67,7 @@ export async function claimDueEmails(
     [now, limit, leaseMs],
   );
   // RETURNING keeps no order: sent in the order the claim chose them.
-  return rows.map((row) => hydrate(ctx, row)).sort(byDueThenQueued);
-}
-
-/** A row as TypeORM itself would load it (column names, types), without a second query. */
-function hydrate(ctx: ServiceContext, row: Record<string, unknown>): OutboxEmail {
-  const metadata = ctx.dataSource.getMetadata(OutboxEmail);
-  const email = metadata.create() as OutboxEmail;
-  for (const column of metadata.columns) {
-    column.setEntityValue(
-      email,
-      ctx.dataSource.driver.prepareHydratedValue(row[column.databaseName], column),
-    );
-  }
-  return email;
+  return rows.map((row) => hydrate(ctx.dataSource.manager, OutboxEmail, row)).sort(byDueThenQueued);
 }
 
 function byDueThenQueued(a: OutboxEmail, b: OutboxEmail): number {
