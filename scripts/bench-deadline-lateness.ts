@@ -4,7 +4,7 @@
  * and the worker's memory. `--spread 0` puts every deadline at one instant.
  * `--intake-rate R` runs the worker as its own process while an API process takes R creates per
  * second and reps read their queues (queue read latencies during the herd are reported).
- * Run: npm run bench:deadlines [-- --tickets 10000 --concurrency 16 --spread 60 --intake-rate 70 --show-statements]
+ * Run: npm run bench:deadlines [-- --tickets 10000 --concurrency 4 --spread 60 --intake-rate 70 --show-statements]
  */
 import { createLogger } from '../src/logger';
 import { startWorkers } from '../src/worker/start-workers';
@@ -20,13 +20,13 @@ import {
 } from './bench/bench-environment';
 import { emitResult } from './bench/http-load';
 import { captureStatements } from './bench/capture-statements';
-import { enforceDeadlineStep } from '../src/deadlines/enforce-deadline';
+import { enforceDeadlineStep, enforceDeadlineSteps } from '../src/deadlines/enforce-deadline';
 import { load } from './bench/ownit-processes';
 import { startHerdLoad } from './bench/herd-load';
 
 async function main(): Promise<void> {
   const tickets = numberArgument('tickets', 10_000);
-  const concurrency = numberArgument('concurrency', 16);
+  const concurrency = numberArgument('concurrency', 4);
   const leadSeconds = numberArgument('lead', 45);
   // Creates per second while the herd falls due (0: the worker alone, no other load).
   const intakeRate = process.argv.includes('--intake-rate') ? numberArgument('intake-rate', 1) : 0;
@@ -50,12 +50,15 @@ async function main(): Promise<void> {
     });
 
     // One breach in this process, every statement recorded: the round trips per breach.
-    const [probe]: Array<{ id: string }> = await env.dataSource.query(
-      `SELECT id FROM tickets ORDER BY first_response_due_at LIMIT 1`,
+    // Then a batch of 50 the same way (the worker batches jobs that fall due together).
+    const probes: Array<{ id: string }> = await env.dataSource.query(
+      `SELECT id FROM tickets ORDER BY first_response_due_at LIMIT 51`,
     );
+    const probe = probes[0];
+    const probeIds = probes.map((row) => row.id);
     await env.dataSource.query(
-      `UPDATE tickets SET first_response_due_at = now() - interval '1 second' WHERE id = $1`,
-      [probe!.id],
+      `UPDATE tickets SET first_response_due_at = now() - interval '1 second' WHERE id = ANY($1::uuid[])`,
+      [probeIds],
     );
     const { result: probeOutcome, statements } = await captureStatements(() =>
       enforceDeadlineStep(env.ctx, {
@@ -68,10 +71,28 @@ async function main(): Promise<void> {
     if (probeOutcome.result !== 'done')
       throw new Error(`the probe breach was ${probeOutcome.result}, not done`);
     progress(`one breach takes ${statements.length} statements (round trips)`);
+    const batch = await captureStatements(() =>
+      enforceDeadlineSteps(
+        env.ctx,
+        probeIds.slice(1).map((ticketId) => ({
+          ticketId,
+          kind: 'first_response' as const,
+          version: 1,
+          step: 'breached' as const,
+        })),
+      ),
+    );
+    if (batch.result.some((outcome) => outcome.result !== 'done'))
+      throw new Error('a probe batch breach was not done');
+    progress(
+      `a batch of ${probeIds.length - 1} breaches takes ${batch.statements.length} statements`,
+    );
     if (process.argv.includes('--show-statements')) {
       for (const statement of statements) console.log(statement.text.replace(/\s+/g, ' '));
     }
 
+    // The herd: every ticket but the probes.
+    const herd = tickets - probeIds.length;
     const rssBefore = process.memoryUsage().rss;
     // Alone: the worker runs in this process. Under load: a worker process and an API process
     // taking creates and queue reads, as in production.
@@ -86,6 +107,7 @@ async function main(): Promise<void> {
       `worker started (concurrency ${concurrency}); deadlines fall due from ${firstDue.toISOString()} over ${spreadSeconds} s`,
     );
     let peakRss = herdLoad ? 0 : process.memoryUsage().rss;
+    const cpuAtStart = process.cpuUsage();
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, herdLoad ? herdLoad.worker.peakRss() : process.memoryUsage().rss);
     }, 200);
@@ -95,21 +117,27 @@ async function main(): Promise<void> {
       Date.now() + leadSeconds * 1000 + spreadSeconds * 1000 + 180_000 + tickets * 100;
     for (;;) {
       const [{ n }] = await env.dataSource.query(
-        `SELECT count(*)::int AS n FROM deadline_actions WHERE step = 'breached'`,
+        `SELECT count(*)::int AS n FROM deadline_actions
+          WHERE step = 'breached' AND ticket_id <> ALL($1::uuid[])`,
+        [probeIds],
       );
-      bar('breaches recorded', n, tickets);
-      if (n >= tickets) break;
+      bar('breaches recorded', n, herd);
+      if (n >= herd) break;
       if (Date.now() > deadlineEnd)
         throw new Error(`only ${n} of ${tickets} breaches recorded in time`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     clearInterval(sampler);
+    // This process's CPU per breach (alone, the worker runs here): a figure the machine's other
+    // load hardly moves, unlike lateness.
+    const used = process.cpuUsage(cpuAtStart);
+    const cpu = herdLoad ? undefined : Number(((used.user + used.system) / 1000 / herd).toFixed(2));
 
     const rows: Array<{ late_ms: number }> = await env.dataSource.query(
       // The probe was breached by hand before the worker started: not part of the herd.
       `SELECT extract(epoch FROM (acted_at - due_at)) * 1000 AS late_ms FROM deadline_actions
-        WHERE step = 'breached' AND ticket_id <> $1`,
-      [probe!.id],
+        WHERE step = 'breached' AND ticket_id <> ALL($1::uuid[])`,
+      [probeIds],
     );
     const late = rows.map((r) => Number(r.late_ms)).sort((a, b) => a - b);
     const [{ duplicates }] = await env.dataSource.query(
@@ -129,6 +157,8 @@ async function main(): Promise<void> {
         min: Math.round(late[0]!),
       },
       statementsPerBreach: statements.length,
+      statementsPerBatchOf50: batch.statements.length,
+      ...(cpu ? { workerCpuMsPerBreach: cpu } : {}),
       ...(underLoad
         ? {
             underLoad: {

@@ -28,8 +28,10 @@ export interface Config {
   /** Postgres connections of the API role, and of the worker role (separate pools). */
   apiPoolSize: number;
   workerPoolSize: number;
-  /** Deadline jobs a worker runs at once; below its pool, which also serves outbox and periodic tasks. */
+  /** Deadline transactions a worker runs at once; below its pool, which also serves outbox and periodic tasks. */
   deadlineConcurrency: number;
+  /** Deadline steps one transaction takes at most (jobs that fall due together are batched). */
+  deadlineBatchSize: number;
   /** How long a query waits for a pooled connection before failing (the API answers 503). */
   poolWaitMs: number;
   /** Report queries the API runs at once; the rest wait their turn (then 503). */
@@ -114,6 +116,7 @@ const environmentSchema = z.object({
     .max(500)
     .default(10),
   DEADLINE_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
+  DEADLINE_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
   DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   REPORT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
   MAX_CLOCK_SKEW_MS: z.coerce.number().int().min(0).default(2_000),
@@ -242,7 +245,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devSmtpPort: e.DEV_SMTP_PORT,
     apiPoolSize: e.DATABASE_POOL_SIZE,
     workerPoolSize: e.WORKER_DATABASE_POOL_SIZE,
-    deadlineConcurrency: e.DEADLINE_CONCURRENCY ?? Math.min(16, deadlineSlots),
+    // A few batched transactions keep both cores busy; more only split a herd into smaller batches.
+    deadlineConcurrency: e.DEADLINE_CONCURRENCY ?? Math.min(4, deadlineSlots),
+    deadlineBatchSize: e.DEADLINE_BATCH_SIZE,
     poolWaitMs: e.DATABASE_POOL_WAIT_MS,
     reportConcurrency: e.REPORT_CONCURRENCY,
     maxClockSkewMs: e.MAX_CLOCK_SKEW_MS,

@@ -202,6 +202,7 @@ export async function startRuntime(
     const observe = createWorkerMetrics(metrics, workerCtx, [deadlineJobs.queue], logger);
     const workers = await startWorkers(workerCtx, config.redisUrl, config.queuePrefix, logger, {
       deadlineConcurrency: config.deadlineConcurrency,
+      deadlineBatchSize: config.deadlineBatchSize,
       mail: {
         mailer,
         settings: {

@@ -4,19 +4,23 @@ import type { EntityManager } from 'typeorm';
 import { Agent } from '../agents/agent.entity';
 import type { ServiceContext } from '../context';
 import { Customer } from '../customers/customer.entity';
-import { queueEmail, queueEmails, type EmailToQueue } from '../notifications/queue-email';
+import { queueEmails, type EmailToQueue } from '../notifications/queue-email';
 import type { EscalationAudience } from '../deadline-rules/business-calendar';
 import { calendarOf } from '../teams/calendar-of';
 import { Team } from '../teams/team.entity';
 import { inTicketTransaction } from '../tickets/locked-ticket';
 import type { Ticket } from '../tickets/ticket.entity';
-import { writeTicket } from '../tickets/ticket-writes';
-import { recordEvent, recordEvents } from '../timeline/record-event';
+import { writeTickets, type writeTicket } from '../tickets/ticket-writes';
+import { recordEvents, type NewTimelineEvent } from '../timeline/record-event';
 import { currentDeadlineOf } from '../deadline-rules/current-deadline';
-import type { DeadlineStep } from '../deadline-rules/deadline-jobs';
 import type { DeadlineJobPayload } from '../deadline-rules/deadline-jobs';
-import { audienceForLevel, computePromisedUpdate } from '../deadline-rules/deadline-policy';
-import { whenStaffMayBeTold } from '../teams/staff-hours';
+import {
+  audienceForLevel,
+  computePromisedUpdate,
+  type NextUpdateBasis,
+} from '../deadline-rules/deadline-policy';
+import { staffTeam, teamsOfStaff } from '../teams/staff-hours';
+import { nextOpening } from '../deadline-rules/calendar';
 import { hydrate, selectColumns } from '../db/insert-returning';
 
 /**
@@ -57,55 +61,168 @@ export async function enforceDeadlineStep(
   job: DeadlineJobPayload,
   observe?: DeadlineStepObserver,
 ): Promise<EnforcementOutcome> {
-  let taken: DeadlineStepTaken | undefined;
-  const outcome = await inTicketTransaction(ctx, async (tx) => {
-    const { manager } = tx;
-    const ticket = await tx.lockTicket(job.ticketId);
-    const current = ticket ? currentDeadlineOf(ticket) : null;
-    if (
-      !ticket ||
-      !current ||
-      current.kind !== job.kind ||
-      ticket.deadlineVersion !== job.version ||
-      // Re-escalation became the next promised time; jobs queued before that change do nothing.
-      job.step === 'reescalated'
-    ) {
-      return { result: 'stale' } as const;
-    }
-    const now = ctx.clock.now();
-    const moment = job.step === 'warned' ? ticket.deadlineWarnAt : current.dueAt;
-    if (!moment) return { result: 'stale' } as const;
-    if (now < moment) return { result: 'not_yet', retryAt: moment } as const;
-    // A warning that comes after the deadline would only repeat the breach.
-    if (job.step === 'warned' && now >= current.dueAt) return { result: 'stale' } as const;
+  const [outcome] = await enforceDeadlineSteps(ctx, [job], observe);
+  return outcome!;
+}
 
-    const level = job.step === 'breached' ? ticket.escalationLevel + 1 : ticket.escalationLevel;
-    const { recorded, people } = await recordStep(manager, ticket, {
-      kind: current.kind,
-      step: job.step,
-      dueAt: current.dueAt,
-      actedAt: now,
-      escalationLevel: level,
+/**
+ * enforceDeadlineStep for several tickets (one job each) in one transaction: the same outcome
+ * per job as taking them one at a time, in a handful of statements for the whole batch instead
+ * of a handful per step, so a closing-time herd of deadlines is enforced on time. One failing
+ * statement fails the batch; the caller then takes its jobs one at a time (worker/deadline-batcher.ts).
+ */
+export async function enforceDeadlineSteps(
+  ctx: ServiceContext,
+  jobs: readonly DeadlineJobPayload[],
+  observe?: DeadlineStepObserver,
+): Promise<EnforcementOutcome[]> {
+  const ticketIds = jobs.map((job) => job.ticketId);
+  if (new Set(ticketIds).size !== ticketIds.length) {
+    throw new Error('enforceDeadlineSteps takes one job per ticket');
+  }
+  let taken: DeadlineStepTaken[] = [];
+  const outcomes = await inTicketTransaction(ctx, async (tx) => {
+    taken = []; // a retried attempt (deadlock) starts afresh
+    const { manager } = tx;
+    const locked = new Map((await tx.lockTicketsById(ticketIds)).map((t) => [t.id, t]));
+    const now = ctx.clock.now();
+    const outcomes: EnforcementOutcome[] = [];
+    const due: DueStep[] = [];
+    jobs.forEach((job, index) => {
+      const decision = decide(job, locked.get(job.ticketId), now);
+      outcomes[index] = 'result' in decision ? decision : { result: 'done' };
+      if (!('result' in decision)) due.push({ ...decision, index });
     });
-    if (!recorded) return { result: 'duplicate' } as const;
-    const step = new StepContext(manager, ticket, people, current.dueAt, now);
-    taken = {
-      step: 'warned',
-      kind: step.kind,
-      dueAt: moment,
-      actedAt: now,
-      escalationLevel: level,
-    };
-    if (job.step === 'warned') await warn(step);
-    else {
-      const audience = await breach(step, level);
-      taken = { ...taken, step: 'breached', audience };
-      tx.scheduleAfterCommit(ticket);
+    if (due.length === 0) return outcomes;
+
+    const people = await recordSteps(manager, due, now);
+    const steps: StepContext[] = [];
+    for (const step of due) {
+      const found = people.get(step.ticket.id);
+      if (!found)
+        throw new Error(`ticket ${step.ticket.id}: its team, owner or customer is missing`);
+      if (!found.recorded) outcomes[step.index] = { result: 'duplicate' };
+      else steps.push(new StepContext(step, found, now));
     }
-    return { result: 'done' } as const;
+    const teams = await teamsOfStaff(
+      manager,
+      steps.flatMap((step) => [step.owner, ...step.people.staff]),
+      steps.map((step) => step.team),
+    );
+    const calendar = new BatchCalendar(teams, now);
+    const plan: StepPlan = { events: [], emails: [], writes: [] };
+    for (const step of steps) {
+      const level = step.due.level;
+      const done = {
+        kind: step.kind,
+        dueAt: step.due.moment,
+        actedAt: now,
+        escalationLevel: level,
+      };
+      if (step.due.job.step === 'warned') {
+        planWarning(step, calendar, plan);
+        taken.push({ step: 'warned', ...done });
+      } else {
+        const audience = planBreach(step, level, calendar, plan);
+        taken.push({ step: 'breached', ...done, audience });
+        tx.scheduleAfterCommit(step.ticket);
+      }
+    }
+    await recordEvents(manager, plan.events);
+    // The staff first, then the customer, per ticket (its emails are sent in this order).
+    await queueEmails(manager, plan.emails);
+    await writeTickets(manager, plan.writes, now);
+    return outcomes;
   });
-  if (outcome.result === 'done' && taken) observe?.(taken);
-  return outcome;
+  for (const step of taken) observe?.(step);
+  return outcomes;
+}
+
+/** A job whose step is due now on its locked ticket. */
+interface DueStep {
+  index: number;
+  job: DeadlineJobPayload;
+  ticket: Ticket;
+  dueAt: Date;
+  /** When the step was due: the warning time, or the deadline itself for a breach. */
+  moment: Date;
+  /** The escalation level after the step (a breach goes one level up). */
+  level: number;
+}
+
+/** Whether a job's step is due on its ticket (pure): the step to take, or the outcome. */
+function decide(
+  job: DeadlineJobPayload,
+  ticket: Ticket | undefined,
+  now: Date,
+): EnforcementOutcome | Omit<DueStep, 'index'> {
+  const current = ticket ? currentDeadlineOf(ticket) : null;
+  if (
+    !ticket ||
+    !current ||
+    current.kind !== job.kind ||
+    ticket.deadlineVersion !== job.version ||
+    // Re-escalation became the next promised time; jobs queued before that change do nothing.
+    job.step === 'reescalated'
+  ) {
+    return { result: 'stale' };
+  }
+  const moment = job.step === 'warned' ? ticket.deadlineWarnAt : current.dueAt;
+  if (!moment) return { result: 'stale' };
+  if (now < moment) return { result: 'not_yet', retryAt: moment };
+  // A warning that comes after the deadline would only repeat the breach.
+  if (job.step === 'warned' && now >= current.dueAt) return { result: 'stale' };
+  const level = job.step === 'breached' ? ticket.escalationLevel + 1 : ticket.escalationLevel;
+  return { job, ticket, dueAt: current.dueAt, moment, level };
+}
+
+/**
+ * The calendar answers a batch's steps share: every step of a batch is taken at the same instant,
+ * so when a team next opens, and what a holding update promises at a given level, are worked out
+ * once per team rather than once per ticket (they showed in the herd's profile).
+ */
+class BatchCalendar {
+  private readonly openings = new Map<string, Date>();
+  private readonly promises = new Map<string, NextUpdateBasis>();
+
+  constructor(
+    private readonly teams: ReadonlyMap<string, Team>,
+    readonly now: Date,
+  ) {}
+
+  /** When an agent may be told about a ticket of `ticketTeam` (whenStaffMayBeTold's rule). */
+  whenMayBeTold(agent: { teamId: string | null }, ticketTeam: Team): Date {
+    const team = staffTeam(agent, ticketTeam, this.teams);
+    let opening = this.openings.get(team.id);
+    if (!opening) this.openings.set(team.id, (opening = nextOpening(this.now, calendarOf(team))));
+    return opening;
+  }
+
+  promisedUpdate(team: Team, level: number, holdingSkipped: string | null): NextUpdateBasis {
+    const key = `${team.id}|${level}|${holdingSkipped}`;
+    let promise = this.promises.get(key);
+    if (!promise) {
+      promise = computePromisedUpdate(this.now, calendarOf(team), team.policy, {
+        escalationLevel: level,
+        holdingUpdateSent: holdingSkipped === null,
+        reason: holdingSkipped,
+      });
+      this.promises.set(key, promise);
+    }
+    // A copy each: the ticket keeps it as its next-update basis.
+    return { ...promise };
+  }
+}
+
+/** What a batch's steps write, gathered so that each kind of row is one statement. */
+interface StepPlan {
+  events: NewTimelineEvent[];
+  emails: EmailToQueue[];
+  writes: Array<{
+    ticket: Ticket;
+    changes: Parameters<typeof writeTicket>[2];
+    options: { team: Team };
+  }>;
 }
 
 /** An active staff member a breach may tell (the owner's supervisor, a team supervisor, an admin). */
@@ -127,92 +244,112 @@ interface StepPeople {
   staff: StaffToTell[];
 }
 
-interface StepToRecord {
-  kind: DeadlineJobPayload['kind'];
-  step: DeadlineStep;
-  dueAt: Date;
-  actedAt: Date;
-  escalationLevel: number;
+/** Whom a step concerns, and whether this run recorded it (false: a twin job or the reconciler did). */
+interface RecordedStep extends StepPeople {
+  recorded: boolean;
 }
 
 /**
- * Records the step on the locked ticket's current deadline version and, in the same statement,
- * reads whom it concerns. `recorded` is false when the step was already recorded (by a twin job
- * or the reconciler: the deadline_actions unique index makes each step happen once).
+ * Records the due steps on their locked tickets' current deadline versions and, in the same
+ * statement, reads whom each concerns. A step already recorded (by a twin job or the reconciler:
+ * the deadline_actions unique index makes each step happen once) comes back `recorded: false`.
  */
-async function recordStep(
+async function recordSteps(
   manager: EntityManager,
-  ticket: Ticket,
-  action: StepToRecord,
-): Promise<{ recorded: boolean; people: StepPeople }> {
-  const [row]: Array<Record<string, unknown>> = await manager.query(
-    `WITH action AS (
+  due: readonly DueStep[],
+  now: Date,
+): Promise<Map<string, RecordedStep>> {
+  const rows: Array<Record<string, unknown>> = await manager.query(
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[],
+                            $6::integer[], $7::text[], $8::timestamptz[], $9::integer[])
+         AS i(ticket_id, team_id, owner_id, customer_id, kind, deadline_version, step, due_at,
+              escalation_level)),
+     action AS (
        INSERT INTO deadline_actions
          (ticket_id, team_id, kind, deadline_version, step, due_at, acted_at, owner_id, escalation_level)
-       VALUES ($4, $1, $5, $6, $7, $8, $9, $2, $10)
+       SELECT ticket_id, team_id, kind, deadline_version, step, due_at, $10, owner_id, escalation_level
+         FROM input
        ON CONFLICT (ticket_id, kind, due_at, step) DO NOTHING
-       RETURNING id)
-     SELECT EXISTS (SELECT 1 FROM action) AS recorded,
+       RETURNING ticket_id)
+     SELECT i.ticket_id, a.ticket_id IS NOT NULL AS recorded,
             ${selectColumns(manager, Team, 'tm', 'team__')},
             ${selectColumns(manager, Agent, 'o', 'owner__')},
             ${selectColumns(manager, Customer, 'c', 'customer__')},
-            CASE WHEN $7 = 'breached' THEN (
+            CASE WHEN i.step = 'breached' THEN (
               SELECT coalesce(json_agg(json_build_object(
-                       'id', a.id, 'name', a.name, 'email', a.email, 'role', a.role,
-                       'teamId', a.team_id, 'escalationDigest', a.escalation_digest)
-                     ORDER BY a.created_at, a.id), '[]'::json)
-                FROM agents a
-               WHERE a.active
-                 AND (a.id = o.supervisor_id OR a.role = 'admin'
-                      OR (a.role = 'supervisor' AND a.team_id = tm.id)))
+                       'id', s.id, 'name', s.name, 'email', s.email, 'role', s.role,
+                       'teamId', s.team_id, 'escalationDigest', s.escalation_digest)
+                     ORDER BY s.created_at, s.id), '[]'::json)
+                FROM agents s
+               WHERE s.active
+                 AND (s.id = o.supervisor_id OR s.role = 'admin'
+                      OR (s.role = 'supervisor' AND s.team_id = tm.id)))
             ELSE '[]'::json END AS staff
-       FROM teams tm, agents o, customers c
-      WHERE tm.id = $1 AND o.id = $2 AND c.id = $3`,
+       FROM input i
+       JOIN teams tm ON tm.id = i.team_id
+       JOIN agents o ON o.id = i.owner_id
+       JOIN customers c ON c.id = i.customer_id
+       LEFT JOIN action a ON a.ticket_id = i.ticket_id`,
     [
-      ticket.teamId,
-      ticket.ownerId,
-      ticket.customerId,
-      ticket.id,
-      action.kind,
-      ticket.deadlineVersion,
-      action.step,
-      action.dueAt,
-      action.actedAt,
-      action.escalationLevel,
+      due.map((step) => step.ticket.id),
+      due.map((step) => step.ticket.teamId),
+      due.map((step) => step.ticket.ownerId),
+      due.map((step) => step.ticket.customerId),
+      due.map((step) => step.job.kind),
+      due.map((step) => step.ticket.deadlineVersion),
+      due.map((step) => step.job.step),
+      due.map((step) => step.dueAt),
+      due.map((step) => step.level),
+      now,
     ],
   );
-  if (!row) throw new Error(`ticket ${ticket.id}: its team, owner or customer is missing`);
-  return {
-    recorded: row.recorded === true,
-    people: {
-      team: hydrate(manager, Team, row, 'team__'),
-      owner: hydrate(manager, Agent, row, 'owner__'),
+  // A batch is mostly one team and a few owners: each is hydrated once.
+  const teams = new Map<string, Team>();
+  const owners = new Map<string, Agent>();
+  const recorded = new Map<string, RecordedStep>();
+  for (const row of rows) {
+    const teamId = String(row.team__id);
+    const ownerId = String(row.owner__id);
+    let team = teams.get(teamId);
+    if (!team) teams.set(teamId, (team = hydrate(manager, Team, row, 'team__')));
+    let owner = owners.get(ownerId);
+    if (!owner) owners.set(ownerId, (owner = hydrate(manager, Agent, row, 'owner__')));
+    recorded.set(String(row.ticket_id), {
+      recorded: row.recorded === true,
+      team,
+      owner,
       customer: hydrate(manager, Customer, row, 'customer__'),
       staff: row.staff as StaffToTell[],
-    },
-  };
+    });
+  }
+  return recorded;
 }
 
 class StepContext {
   readonly kind;
   readonly version;
+  readonly ticket: Ticket;
   readonly team: Team;
   readonly owner: Agent;
   readonly customer: Customer;
 
   constructor(
-    readonly manager: EntityManager,
-    readonly ticket: Ticket,
-    private readonly people: StepPeople,
-    readonly dueAt: Date,
+    readonly due: DueStep,
+    readonly people: StepPeople,
     readonly now: Date,
   ) {
     // Captured before the breach moves the deadline: keys and records name the step's deadline.
-    this.kind = currentDeadlineOf(ticket)!.kind;
-    this.version = ticket.deadlineVersion;
+    this.ticket = due.ticket;
+    this.kind = due.job.kind;
+    this.version = due.ticket.deadlineVersion;
     this.team = people.team;
     this.owner = people.owner;
     this.customer = people.customer;
+  }
+
+  get dueAt(): Date {
+    return this.due.dueAt;
   }
 
   key(suffix: string): string {
@@ -259,17 +396,16 @@ class StepContext {
   }
 }
 
-async function warn(step: StepContext): Promise<void> {
+function planWarning(step: StepContext, calendar: BatchCalendar, plan: StepPlan): void {
   const { owner } = step;
-  await recordEvent(step.manager, {
+  plan.events.push({
     ticketId: step.ticket.id,
     type: 'deadline_warned',
     at: step.now,
     actorId: null,
     data: { kind: step.kind, dueAt: step.dueAt.toISOString(), ownerId: owner.id },
   });
-  const sendAt = await whenStaffMayBeTold(step.manager, [owner], step.team, step.now);
-  await queueEmail(step.manager, {
+  plan.emails.push({
     key: step.key('warned:owner'),
     template: 'deadline_warning',
     toAddress: owner.email,
@@ -277,7 +413,7 @@ async function warn(step: StepContext): Promise<void> {
     agentId: owner.id,
     payload: step.staffPayload({ agentName: owner.name }),
     at: step.now,
-    sendAt: sendAt.get(owner.id),
+    sendAt: calendar.whenMayBeTold(owner, step.team),
   });
 }
 
@@ -287,8 +423,13 @@ async function warn(step: StepContext): Promise<void> {
  * owner and the next update time, and that time becomes the deadline. The owner does not change:
  * escalation asks for help, it does not take the concern away.
  */
-async function breach(step: StepContext, level: number): Promise<EscalationAudience> {
-  const { manager, ticket, team, owner, customer, now } = step;
+function planBreach(
+  step: StepContext,
+  level: number,
+  calendar: BatchCalendar,
+  plan: StepPlan,
+): EscalationAudience {
+  const { ticket, team, owner, customer, now } = step;
   const audience = audienceForLevel(level, team.policy.escalationLadder);
   const notified = step.audience(audience);
   const minutesLate = Math.max(0, Math.round((now.getTime() - step.dueAt.getTime()) / 60_000));
@@ -297,14 +438,10 @@ async function breach(step: StepContext, level: number): Promise<EscalationAudie
     : !customer.autoUpdates
       ? 'the customer opted out of automatic updates'
       : null;
-  const promise = computePromisedUpdate(now, calendarOf(team), team.policy, {
-    escalationLevel: level,
-    holdingUpdateSent: holdingSkipped === null,
-    reason: holdingSkipped,
-  });
+  const promise = calendar.promisedUpdate(team, level, holdingSkipped);
 
-  // Both events in one statement (in this order: the breach, then the escalation it causes).
-  await recordEvents(manager, [
+  // The breach, then the escalation it causes.
+  plan.events.push(
     {
       ticketId: ticket.id,
       type: 'deadline_breached',
@@ -325,29 +462,29 @@ async function breach(step: StepContext, level: number): Promise<EscalationAudie
         nextUpdateDueAt: promise.dueAt,
       },
     },
-  ]);
-  const sendAt = await whenStaffMayBeTold(manager, notified, team, now);
-  // The staff first, then the customer, in one statement.
-  const emails: EmailToQueue[] = notified.map((agent) => ({
-    key: step.key(`breached:notify:${agent.id}`),
-    template: 'escalation',
-    toAddress: agent.email,
-    ticketId: ticket.id,
-    agentId: agent.id,
-    holdForDigest: agent.escalationDigest,
-    payload: step.staffPayload({
-      level,
-      agentName: agent.name,
-      ownerName: owner.name,
-      minutesLate,
-      nextUpdateDueAt: promise.dueAt,
-      nextUpdateDueAtLocal: step.localTime(new Date(promise.dueAt)),
-    }),
-    at: now,
-    sendAt: sendAt.get(agent.id),
-  }));
+  );
+  for (const agent of notified) {
+    plan.emails.push({
+      key: step.key(`breached:notify:${agent.id}`),
+      template: 'escalation',
+      toAddress: agent.email,
+      ticketId: ticket.id,
+      agentId: agent.id,
+      holdForDigest: agent.escalationDigest,
+      payload: step.staffPayload({
+        level,
+        agentName: agent.name,
+        ownerName: owner.name,
+        minutesLate,
+        nextUpdateDueAt: promise.dueAt,
+        nextUpdateDueAtLocal: step.localTime(new Date(promise.dueAt)),
+      }),
+      at: now,
+      sendAt: calendar.whenMayBeTold(agent, team),
+    });
+  }
   if (holdingSkipped === null) {
-    emails.push({
+    plan.emails.push({
       key: step.key('holding_update'),
       template: 'holding_update',
       toAddress: customer.email,
@@ -365,19 +502,16 @@ async function breach(step: StepContext, level: number): Promise<EscalationAudie
       at: now,
     });
   }
-  await queueEmails(manager, emails);
   // The promise is the new deadline (a new version); the ladder carries on from this level.
-  await writeTicket(
-    manager,
+  plan.writes.push({
     ticket,
-    {
+    changes: {
       escalationLevel: level,
       breachCount: ticket.breachCount + 1,
       nextUpdateDueAt: new Date(promise.dueAt),
       nextUpdateBasis: promise,
     },
-    now,
-    { team },
-  );
+    options: { team },
+  });
   return audience;
 }

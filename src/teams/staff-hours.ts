@@ -14,23 +14,51 @@ export async function whenStaffMayBeTold(
   ticketTeam: Team,
   now: Date,
 ): Promise<Map<string, Date>> {
-  const teamIds = [...new Set(agents.map((a) => a.teamId).filter((id): id is string => !!id))];
-  const teams = new Map<string, Team>([[ticketTeam.id, ticketTeam]]);
-  const missing = teamIds.filter((id) => !teams.has(id));
+  const teams = await teamsOfStaff(manager, agents, [ticketTeam]);
+  return staffOpenings(agents, ticketTeam, teams, now);
+}
+
+/** The teams of these agents, reading only those not among `known`. */
+export async function teamsOfStaff(
+  manager: EntityManager,
+  agents: ReadonlyArray<{ teamId: string | null }>,
+  known: readonly Team[],
+): Promise<Map<string, Team>> {
+  const teams = new Map<string, Team>(known.map((team) => [team.id, team]));
+  const missing = [
+    ...new Set(agents.map((a) => a.teamId).filter((id): id is string => !!id && !teams.has(id))),
+  ];
   if (missing.length > 0) {
     const found = await manager
       .getRepository(Team)
       .createQueryBuilder('t')
       .where('t.id IN (:...ids)', { ids: missing })
       .getMany();
-    for (const team of found) {
-      teams.set(team.id, team);
-    }
+    for (const team of found) teams.set(team.id, team);
   }
+  return teams;
+}
+
+/** When each agent may be told, from their teams' calendars (pure; see whenStaffMayBeTold). */
+export function staffOpenings(
+  agents: ReadonlyArray<{ id: string; teamId: string | null }>,
+  ticketTeam: Team,
+  teams: ReadonlyMap<string, Team>,
+  now: Date,
+): Map<string, Date> {
   return new Map(
-    agents.map((agent) => {
-      const team = (agent.teamId && teams.get(agent.teamId)) || ticketTeam;
-      return [agent.id, nextOpening(now, calendarOf(team))];
-    }),
+    agents.map((agent) => [
+      agent.id,
+      nextOpening(now, calendarOf(staffTeam(agent, ticketTeam, teams))),
+    ]),
   );
+}
+
+/** The team whose hours an agent is told in: their own, else (admins) the ticket's. */
+export function staffTeam(
+  agent: { teamId: string | null },
+  ticketTeam: Team,
+  teams: ReadonlyMap<string, Team>,
+): Team {
+  return (agent.teamId && teams.get(agent.teamId)) || ticketTeam;
 }

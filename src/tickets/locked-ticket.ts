@@ -30,6 +30,8 @@ export interface TicketTransaction {
   manager: EntityManager;
   /** Locks one ticket; null if there is none. */
   lockTicket(ticketId: string): Promise<Ticket | null>;
+  /** Locks the tickets with these ids (those that exist), in id order. */
+  lockTicketsById(ticketIds: readonly string[]): Promise<Ticket[]>;
   /** Locks the tickets matching a condition on `t` (the tickets table), in id order. */
   lockTickets(where: string, parameters: Record<string, unknown>): Promise<Ticket[]>;
   /** Locks a ticket the actor may read, by id or reference (404 otherwise). */
@@ -65,13 +67,18 @@ export async function inTicketTransaction<T>(
     const tx: TicketTransaction = {
       manager,
       async lockTicket(ticketId) {
-        // Hand-written (with the select list built once): this is every deadline step's first read.
-        const [row]: Array<Record<string, unknown>> = await manager.query(
+        const [ticket] = await tx.lockTicketsById([ticketId]);
+        return ticket ?? null;
+      },
+      async lockTicketsById(ticketIds) {
+        // Hand-written (with the select list built once): this is every deadline step's first
+        // read. ORDER BY under the lock clause takes the locks in id order.
+        const rows: Array<Record<string, unknown>> = await manager.query(
           `SELECT ${selectColumns(manager, Ticket, 't', '')} FROM tickets t
-            WHERE t.id = $1 FOR NO KEY UPDATE`,
-          [ticketId],
+            WHERE t.id = ANY($1::uuid[]) ORDER BY t.id FOR NO KEY UPDATE`,
+          [ticketIds],
         );
-        return row ? track(hydrate(manager, Ticket, row)) : null;
+        return rows.map((row) => track(hydrate(manager, Ticket, row)));
       },
       async lockTickets(where, parameters) {
         const locked = await tickets

@@ -4,6 +4,7 @@ import { enforcementMoments } from '../deadline-rules/deadline-policy';
 import { Team } from '../teams/team.entity';
 import { calendarOf } from '../teams/calendar-of';
 import { Ticket } from './ticket.entity';
+import { updateRows, type RowUpdate } from '../db/update-rows';
 
 type TicketChanges = Partial<
   Pick<
@@ -39,9 +40,9 @@ type TicketChanges = Partial<
 
 /**
  * Applies changes to a ticket the caller has locked, bumping its optimistic-lock version.
- * Every write to a ticket row goes through here, so this is also where a change of the current
- * deadline is noticed: it gets a new deadline version (old jobs go stale) and fresh enforcement
- * moments.
+ * Every write to a ticket row goes through here (or writeTickets), so this is also where a change
+ * of the current deadline is noticed: it gets a new deadline version (old jobs go stale) and
+ * fresh enforcement moments.
  */
 export async function writeTicket(
   manager: EntityManager,
@@ -50,6 +51,31 @@ export async function writeTicket(
   at: Date,
   options: WriteOptions = {},
 ): Promise<void> {
+  const row = await applyChanges(manager, ticket, changes, at, options);
+  await manager.getRepository(Ticket).update({ id: ticket.id }, row);
+}
+
+/** writeTicket for several locked tickets, in one statement per set of changed columns. */
+export async function writeTickets(
+  manager: EntityManager,
+  writes: ReadonlyArray<{ ticket: Ticket; changes: TicketChanges; options?: WriteOptions }>,
+  at: Date,
+): Promise<void> {
+  const rows: Array<RowUpdate<Ticket>> = [];
+  for (const { ticket, changes, options } of writes) {
+    rows.push({ id: ticket.id, values: await applyChanges(manager, ticket, changes, at, options) });
+  }
+  await updateRows(manager, Ticket, rows);
+}
+
+/** Applies the changes to the entity and returns the row values to write. */
+async function applyChanges(
+  manager: EntityManager,
+  ticket: Ticket,
+  changes: TicketChanges,
+  at: Date,
+  options: WriteOptions = {},
+): Promise<Partial<Ticket>> {
   const before = currentDeadlineOf(ticket);
   Object.assign(ticket, changes);
   const after = currentDeadlineOf(ticket);
@@ -74,9 +100,7 @@ export async function writeTicket(
     }
   }
   Object.assign(ticket, row, { version: ticket.version + 1, updatedAt: at });
-  await manager
-    .getRepository(Ticket)
-    .update({ id: ticket.id }, { ...row, version: ticket.version, updatedAt: at });
+  return { ...row, version: ticket.version, updatedAt: at };
 }
 
 export interface WriteOptions {

@@ -6,7 +6,8 @@ import type {
   DeadlineJobPayload,
   DeadlineJobQueue,
 } from '../deadline-rules/deadline-jobs';
-import { enforceDeadlineStep, type DeadlineStepObserver } from '../deadlines/enforce-deadline';
+import { enforceDeadlineSteps, type DeadlineStepObserver } from '../deadlines/enforce-deadline';
+import { DeadlineBatcher } from './deadline-batcher';
 import type { Logger } from '../logger';
 import { parseDeadlineJobPayload } from './deadline-job-payload';
 
@@ -142,21 +143,31 @@ export class BullDeadlineQueue implements DeadlineJobQueue {
   }
 }
 
+/**
+ * The deadline worker: up to `concurrency` enforcement transactions at once, each taking up to
+ * `batchSize` of the jobs in hand (so BullMQ holds concurrency × batchSize jobs).
+ */
 export function startDeadlineWorker(
   ctx: ServiceContext,
   connection: Redis,
   prefix: string,
   logger: Logger,
-  concurrency = 16,
+  concurrency = 4,
   observe?: DeadlineStepObserver,
+  batchSize = 50,
 ): Worker {
+  const batcher = new DeadlineBatcher(
+    (jobs) => enforceDeadlineSteps(ctx, jobs, observe),
+    concurrency,
+    batchSize,
+  );
   const worker = new Worker(
     DEADLINE_QUEUE,
     async (job: Job<unknown>, token?: string) => {
       // Checked at the door: a malformed payload fails for good, it is never retried.
       const parsed = parseDeadlineJobPayload(job.data);
       if (!parsed.ok) throw new UnrecoverableError(`malformed deadline job: ${parsed.problem}`);
-      const outcome = await enforceDeadlineStep(ctx, parsed.payload, observe);
+      const outcome = await batcher.enforce(parsed.payload);
       if (outcome.result === 'not_yet') {
         // Ran early (clock skew between hosts): put it back until its moment.
         await job.moveToDelayed(outcome.retryAt.getTime(), token);
@@ -164,7 +175,7 @@ export function startDeadlineWorker(
       }
       return outcome.result;
     },
-    { connection, prefix, concurrency },
+    { connection, prefix, concurrency: concurrency * batchSize },
   );
   worker.on('failed', (job, error) =>
     logger.error(

@@ -29,7 +29,10 @@ export async function startWorkers(
   prefix: string,
   logger: Logger,
   options: {
+    /** Deadline transactions at once. */
     deadlineConcurrency?: number;
+    /** Deadline steps per transaction, at most (a herd is enforced in batches). */
+    deadlineBatchSize?: number;
     /** Where outbox emails go; without it the worker sends no email (some tests). */
     mail?: { mailer: Mailer; settings: DeliverySettings };
     /** Webhook delivery; without it the worker delivers no webhooks (some tests). */
@@ -54,6 +57,7 @@ export async function startWorkers(
     logger,
     options.deadlineConcurrency,
     options.observe?.deadlineStep,
+    options.deadlineBatchSize,
   );
   let fullReconcileDone = false;
   try {

@@ -1,0 +1,88 @@
+import type { DeadlineJobPayload } from '../deadline-rules/deadline-jobs';
+import type { EnforcementOutcome } from '../deadlines/enforce-deadline';
+
+type RunBatch = (jobs: DeadlineJobPayload[]) => Promise<EnforcementOutcome[]>;
+
+interface Waiting {
+  job: DeadlineJobPayload;
+  resolve: (outcome: EnforcementOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Gathers the deadline jobs a worker holds into batches, each enforced in one transaction
+ * (enforceDeadlineSteps), at most `transactions` at once. A job waits only while every
+ * transaction is busy: alone, it runs at once (a batch of one); in a closing-time herd, the
+ * jobs that arrive during a transaction go together in the next, so the statements per step
+ * fall as the load rises. One job per ticket per batch; a ticket's second job waits for the
+ * next. A failed batch is taken again one job at a time, so one bad ticket fails only its job.
+ */
+export class DeadlineBatcher {
+  private readonly waiting: Waiting[] = [];
+  private running = 0;
+  private flushQueued = false;
+
+  constructor(
+    private readonly run: RunBatch,
+    private readonly transactions: number,
+    private readonly batchSize: number,
+  ) {}
+
+  enforce(job: DeadlineJobPayload): Promise<EnforcementOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ job, resolve, reject });
+      this.queueFlush();
+    });
+  }
+
+  /** Flushes on the next turn of the event loop, so the jobs that arrive together go together. */
+  private queueFlush(): void {
+    if (this.flushQueued || this.running >= this.transactions || this.waiting.length === 0) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      while (this.running < this.transactions && this.waiting.length > 0) {
+        void this.runBatch(this.takeBatch());
+      }
+    });
+  }
+
+  private takeBatch(): Waiting[] {
+    const batch: Waiting[] = [];
+    const tickets = new Set<string>();
+    for (let i = 0; i < this.waiting.length && batch.length < this.batchSize;) {
+      const entry = this.waiting[i]!;
+      if (tickets.has(entry.job.ticketId)) {
+        i++;
+        continue;
+      }
+      tickets.add(entry.job.ticketId);
+      batch.push(entry);
+      this.waiting.splice(i, 1);
+    }
+    return batch;
+  }
+
+  private async runBatch(batch: Waiting[]): Promise<void> {
+    this.running++;
+    try {
+      const outcomes = await this.run(batch.map((entry) => entry.job));
+      batch.forEach((entry, i) => entry.resolve(outcomes[i]!));
+    } catch (error) {
+      if (batch.length === 1) batch[0]!.reject(error);
+      else for (const entry of batch) await this.runAlone(entry);
+    } finally {
+      this.running--;
+      this.queueFlush();
+    }
+  }
+
+  private async runAlone(entry: Waiting): Promise<void> {
+    try {
+      const [outcome] = await this.run([entry.job]);
+      entry.resolve(outcome!);
+    } catch (error) {
+      entry.reject(error);
+    }
+  }
+}

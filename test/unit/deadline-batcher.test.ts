@@ -1,0 +1,77 @@
+import type { DeadlineJobPayload } from '../../src/deadline-rules/deadline-jobs';
+import type { EnforcementOutcome } from '../../src/deadlines/enforce-deadline';
+import { DeadlineBatcher } from '../../src/worker/deadline-batcher';
+
+const job = (
+  ticketId: string,
+  step: DeadlineJobPayload['step'] = 'breached',
+): DeadlineJobPayload => ({
+  ticketId,
+  kind: 'first_response',
+  version: 1,
+  step,
+});
+
+/** A run that records its batches and answers each job with its ticket id, after a turn. */
+function recordingRun(fail: (jobs: DeadlineJobPayload[]) => boolean = () => false) {
+  const batches: string[][] = [];
+  let running = 0;
+  let mostAtOnce = 0;
+  const run = async (jobs: DeadlineJobPayload[]): Promise<EnforcementOutcome[]> => {
+    batches.push(jobs.map((j) => `${j.ticketId}:${j.step}`));
+    running++;
+    mostAtOnce = Math.max(mostAtOnce, running);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    running--;
+    if (fail(jobs)) throw new Error(`batch with ${jobs.map((j) => j.ticketId).join(',')} failed`);
+    return jobs.map(() => ({ result: 'done' }));
+  };
+  return { run, batches, mostAtOnce: () => mostAtOnce };
+}
+
+describe('the deadline batcher', () => {
+  it('when one job arrives alone, then it runs at once as a batch of one', async () => {
+    const { run, batches } = recordingRun();
+    const batcher = new DeadlineBatcher(run, 2, 50);
+    await expect(batcher.enforce(job('a'))).resolves.toEqual({ result: 'done' });
+    expect(batches).toEqual([['a:breached']]);
+  });
+
+  it('when jobs arrive together, then they go in batches of at most the batch size, with at most `transactions` running', async () => {
+    const { run, batches, mostAtOnce } = recordingRun();
+    const batcher = new DeadlineBatcher(run, 2, 3);
+    const ids = Array.from({ length: 10 }, (_, i) => `t${i}`);
+    const outcomes = await Promise.all(ids.map((id) => batcher.enforce(job(id))));
+    expect(outcomes).toHaveLength(10);
+    expect(batches.every((b) => b.length <= 3)).toBe(true);
+    expect(batches.flat().sort()).toEqual(ids.map((id) => `${id}:breached`).sort());
+    expect(mostAtOnce()).toBe(2);
+    expect(batches.length).toBeLessThanOrEqual(4);
+  });
+
+  it('when a ticket has two jobs waiting, then they go in different batches, in arrival order', async () => {
+    const { run, batches } = recordingRun();
+    const batcher = new DeadlineBatcher(run, 1, 50);
+    await Promise.all([
+      batcher.enforce(job('a', 'warned')),
+      batcher.enforce(job('b')),
+      batcher.enforce(job('a', 'breached')),
+    ]);
+    expect(batches).toEqual([['a:warned', 'b:breached'], ['a:breached']]);
+  });
+
+  it('when a batch fails, then its jobs are taken one at a time and only the bad one fails', async () => {
+    const { run, batches } = recordingRun((jobs) => jobs.some((j) => j.ticketId === 'bad'));
+    const batcher = new DeadlineBatcher(run, 1, 50);
+    const results = await Promise.allSettled(
+      ['a', 'bad', 'c'].map((id) => batcher.enforce(job(id))),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(batches).toEqual([
+      ['a:breached', 'bad:breached', 'c:breached'],
+      ['a:breached'],
+      ['bad:breached'],
+      ['c:breached'],
+    ]);
+  });
+});
