@@ -96,20 +96,21 @@ export async function enforceDeadlineSteps(
     if (due.length === 0) return outcomes;
 
     const people = await recordSteps(manager, due, now);
-    const steps: StepContext[] = [];
+    const recorded: Array<{ step: DueStep; people: RecordedStep }> = [];
     for (const step of due) {
       const found = people.get(step.ticket.id);
       if (!found)
         throw new Error(`ticket ${step.ticket.id}: its team, owner or customer is missing`);
       if (!found.recorded) outcomes[step.index] = { result: 'duplicate' };
-      else steps.push(new StepContext(step, found, now));
+      else recorded.push({ step, people: found });
     }
     const teams = await teamsOfStaff(
       manager,
-      steps.flatMap((step) => [step.owner, ...step.people.staff]),
-      steps.map((step) => step.team),
+      recorded.flatMap(({ people }) => [people.owner, ...people.staff]),
+      recorded.map(({ people }) => people.team),
     );
     const calendar = new BatchCalendar(teams, now);
+    const steps = recorded.map(({ step, people }) => new StepContext(step, people, calendar));
     const plan: StepPlan = { events: [], emails: [], writes: [] };
     for (const step of steps) {
       const level = step.due.level;
@@ -184,6 +185,7 @@ function decide(
 class BatchCalendar {
   private readonly openings = new Map<string, Date>();
   private readonly promises = new Map<string, NextUpdateBasis>();
+  private readonly localTimes = new Map<string, string>();
 
   constructor(
     private readonly teams: ReadonlyMap<string, Team>,
@@ -196,6 +198,19 @@ class BatchCalendar {
     let opening = this.openings.get(team.id);
     if (!opening) this.openings.set(team.id, (opening = nextOpening(this.now, calendarOf(team))));
     return opening;
+  }
+
+  /** An instant as a staff email shows it, in the team's zone (a herd's steps share most). */
+  localTime(instant: Date, timezone: string): string {
+    const key = `${timezone}|${instant.getTime()}`;
+    let text = this.localTimes.get(key);
+    if (text === undefined) {
+      text = DateTime.fromJSDate(instant, { zone: zoneNamed(timezone) }).toFormat(
+        "ccc d LLL HH:mm '('ZZZZ')'",
+      );
+      this.localTimes.set(key, text);
+    }
+    return text;
   }
 
   promisedUpdate(team: Team, level: number, holdingSkipped: string | null): NextUpdateBasis {
@@ -327,6 +342,7 @@ async function recordSteps(
 }
 
 class StepContext {
+  readonly now: Date;
   readonly kind;
   readonly version;
   readonly ticket: Ticket;
@@ -337,10 +353,11 @@ class StepContext {
   constructor(
     readonly due: DueStep,
     readonly people: StepPeople,
-    readonly now: Date,
+    private readonly calendar: BatchCalendar,
   ) {
     // Captured before the breach moves the deadline: keys and records name the step's deadline.
     this.ticket = due.ticket;
+    this.now = calendar.now;
     this.kind = due.job.kind;
     this.version = due.ticket.deadlineVersion;
     this.team = people.team;
@@ -377,9 +394,7 @@ class StepContext {
   }
 
   localTime(instant: Date): string {
-    return DateTime.fromJSDate(instant, { zone: zoneNamed(this.team.timezone) }).toFormat(
-      "ccc d LLL HH:mm '('ZZZZ')'",
-    );
+    return this.calendar.localTime(instant, this.team.timezone);
   }
 
   /** The deadline part of a staff email's payload; `extra` adds the recipient's fields. */
