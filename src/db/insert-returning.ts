@@ -10,17 +10,66 @@ export async function insertReturning<Entity extends ObjectLiteral>(
   target: EntityTarget<Entity>,
   values: Partial<Entity>,
 ): Promise<Entity> {
-  const result = await manager
-    .createQueryBuilder()
-    .insert()
-    .into(target)
-    .values(values as never)
-    .returning('*')
-    .updateEntity(false)
-    .execute();
-  const raw = (result.raw as Array<Record<string, unknown>>)[0];
+  const [raw]: Array<Record<string, unknown>> = await manager.query(
+    `${insertStatement(manager, target, values)} RETURNING *`,
+    insertParameters(manager, target, values),
+  );
   if (!raw) throw new Error('INSERT ... RETURNING returned no row');
   return hydrate(manager, target, raw);
+}
+
+/** Inserts one entity row (what `repository.insert` does, without reading anything back). */
+export async function insertRow<Entity extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<Entity>,
+  values: Partial<Entity>,
+): Promise<void> {
+  await manager.query(
+    insertStatement(manager, target, values),
+    insertParameters(manager, target, values),
+  );
+}
+
+/*
+ * Hand-built from the entity's metadata rather than by TypeORM's InsertQueryBuilder, whose
+ * query building showed as ~7 % of the API's CPU per ticket created. Columns left out get their
+ * database defaults, as with the builder; values are converted as TypeORM converts them.
+ */
+function insertStatement<Entity extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<Entity>,
+  values: Partial<Entity>,
+): string {
+  const metadata = manager.connection.getMetadata(target);
+  const names = givenColumns(manager, target, values).map((column) => `"${column.databaseName}"`);
+  const placeholders = names.map((_, i) => `$${i + 1}`);
+  return `INSERT INTO "${metadata.tableName}" (${names.join(', ')}) VALUES (${placeholders.join(', ')})`;
+}
+
+function insertParameters<Entity extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<Entity>,
+  values: Partial<Entity>,
+): unknown[] {
+  const driver = manager.connection.driver;
+  return givenColumns(manager, target, values).map((column) =>
+    driver.preparePersistentValue(column.getEntityValue(values), column),
+  );
+}
+
+function givenColumns<Entity extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<Entity>,
+  values: Partial<Entity>,
+) {
+  const metadata = manager.connection.getMetadata(target);
+  return Object.keys(values)
+    .filter((property) => (values as Record<string, unknown>)[property] !== undefined)
+    .map((property) => {
+      const column = metadata.findColumnWithPropertyName(property);
+      if (!column) throw new Error(`${metadata.tableName} has no column for ${property}`);
+      return column;
+    });
 }
 
 /**

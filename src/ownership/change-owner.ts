@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { updateReturning } from '../db/update-returning';
+import { insertRow } from '../db/insert-returning';
 import type { Ticket } from '../tickets/ticket.entity';
 import { writeTicket } from '../tickets/ticket-writes';
 import { recordEvent } from '../timeline/record-event';
@@ -30,7 +31,7 @@ export async function changeOwner(
     `UPDATE ownership_periods SET ended_at = $2 WHERE ticket_id = $1 AND ended_at IS NULL`,
     [ticket.id, change.at],
   );
-  await manager.getRepository(OwnershipPeriod).insert({
+  await insertRow(manager, OwnershipPeriod, {
     ticketId: ticket.id,
     agentId: change.toAgentId,
     startedAt: change.at,
@@ -90,7 +91,7 @@ export async function startOwnership(
   actorId: string,
   at: Date,
 ): Promise<void> {
-  await manager.getRepository(OwnershipPeriod).insert({
+  await insertRow(manager, OwnershipPeriod, {
     ticketId: ticket.id,
     agentId: ticket.ownerId,
     startedAt: at,
