@@ -10,6 +10,7 @@ import {
   deleteKeys,
   insertOpenTickets,
   progress,
+  redisScriptTime,
   seedTeam,
   numberArgument,
 } from './bench/bench-environment';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     );
 
     progress('reconciling after the flush');
+    const scriptsBefore = await redisScriptTime(env.redis);
     const report = await reconcileDeadlines(env.ctx, {
       onProgress: (r) =>
         process.stderr.write(
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
         ),
     });
     process.stderr.write('\n');
+    const scriptsAfter = await redisScriptTime(env.redis);
     const jobsInRedis = await env.deadlineJobs.queue.getDelayedCount();
     progress('second pass with every job present (idempotent re-add)');
     const again = await reconcileDeadlines(env.ctx);
@@ -68,6 +71,12 @@ async function main(): Promise<void> {
         jobsScheduled: report.jobsScheduled,
         jobsMissing: report.jobsMissing,
         jobsInRedis,
+        // Time Redis spent in BullMQ's per-job scripts (server-wide): the floor of the pass; the
+        // bare baseline is bench-bare-add-bulk.
+        redisScripts: {
+          calls: scriptsAfter.calls - scriptsBefore.calls,
+          millis: Math.round(scriptsAfter.millis - scriptsBefore.millis),
+        },
       },
       firstPassMillis: first.millis,
       repeatPass: { millis: again.millis, jobsMissing: again.jobsMissing, jobsInRedisAfter: after },

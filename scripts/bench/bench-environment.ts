@@ -98,6 +98,16 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<number> 
   return deleted;
 }
 
+/**
+ * Time Redis has spent running scripts (EVALSHA: BullMQ runs one per added job), from INFO
+ * commandstats. Server-wide: on a shared Redis, other clients' scripts count too.
+ */
+export async function redisScriptTime(redis: Redis): Promise<{ calls: number; millis: number }> {
+  const stats = await redis.info('commandstats');
+  const match = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(stats);
+  return { calls: Number(match?.[1] ?? 0), millis: Number(match?.[2] ?? 0) / 1000 };
+}
+
 export function progress(message: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }

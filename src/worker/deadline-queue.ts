@@ -14,14 +14,15 @@ import { parseDeadlineJobPayload } from './deadline-job-payload';
 export const DEADLINE_QUEUE = 'deadlines';
 const SCHEDULE_TIMEOUT_MS = 2_000;
 /** Jobs per addBulk call (one pipelined Redis round trip each). */
-const SCHEDULE_CHUNK = 1_000;
+export const SCHEDULE_CHUNK = 1_000;
 /**
  * Reconciler chunks in flight at once: Redis runs one chunk's scripts while this process encodes
  * the next, instead of each side waiting for the other (measured in `npm run bench:reconcile`).
  */
-const RECONCILE_CHUNKS_IN_FLIGHT = 4;
+export const RECONCILE_CHUNKS_IN_FLIGHT = 4;
 
-const JOB_OPTIONS = {
+/** Every deadline job's options (exported for the bare-BullMQ baseline of bench:reconcile). */
+export const JOB_OPTIONS = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1_000 },
   removeOnComplete: true,
