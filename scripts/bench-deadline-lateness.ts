@@ -89,6 +89,11 @@ async function main(): Promise<void> {
     );
     if (process.argv.includes('--show-statements')) {
       for (const statement of statements) console.log(statement.text.replace(/\s+/g, ' '));
+      console.log('the batch, with the time each statement took:');
+      for (const statement of batch.statements) {
+        const text = statement.text.replace(/\s+/g, ' ').slice(0, 100);
+        console.log(`${statement.ms.toFixed(2).padStart(8)} ms  ${text}`);
+      }
     }
 
     // The herd: every ticket but the probes.

@@ -9,6 +9,8 @@ export interface CapturedStatement {
   text: string;
   values: unknown[];
   rows: Array<Record<string, unknown>>;
+  /** From the statement being handed to the driver to its result (includes queueing). */
+  ms: number;
 }
 
 export async function captureStatements<T>(
@@ -27,10 +29,13 @@ export async function captureStatements<T>(
         text,
         values: Array.isArray(values) ? values : [],
         rows: [],
+        ms: 0,
       };
+      const started = process.hrtime.bigint();
       statements.push(entry);
       return out.then((raw: { rows?: Array<Record<string, unknown>> }) => {
         entry.rows = raw?.rows ?? [];
+        entry.ms = Number(process.hrtime.bigint() - started) / 1e6;
         return raw;
       });
     }
