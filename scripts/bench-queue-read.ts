@@ -3,7 +3,9 @@
  * open tickets spread over `--reps` reps, each request as a random rep. Latency is measured by the
  * client over loopback keep-alive (an upper bound of the server time). Alone (one client at a
  * time), then while integration creates arrive at `--intake-rate` per second (open loop).
- * Run: npm run bench:queue [-- --tickets 1000000 --reps 500 --requests 3000 --intake-rate 50]
+ * Run: npm run bench:queue [-- --tickets 1000000 --reps 500 --requests 3000 --intake-rate 50 --cpu-prof DIR]
+ * (--cpu-prof DIR: the API process writes a V8 CPU profile there; summarise it with
+ * node dist/scripts/bench/profile-summary.js DIR/*.cpuprofile)
  */
 import { generateToken, hashToken } from '../src/agents/tokens';
 import {
@@ -23,6 +25,8 @@ async function main(): Promise<void> {
   const reps = numberArgument('reps', 500);
   const requests = numberArgument('requests', 3_000);
   const intakeRate = numberArgument('intake-rate', 50);
+  const profileIndex = process.argv.indexOf('--cpu-prof');
+  const profileDir = profileIndex >= 0 ? process.argv[profileIndex + 1] : undefined;
   const loadStart = load();
   const env = await createBenchEnvironment('queue', 4);
   try {
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
       queuePrefix: env.queuePrefix,
       smtpUrl: 'smtp://127.0.0.1:9',
       env: { DATABASE_POOL_SIZE: '20' },
+      ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
     });
     const http = new HttpLoad([api.port], 64);
     const queueSpec = (): RequestSpec => ({

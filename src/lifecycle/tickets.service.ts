@@ -450,7 +450,7 @@ export async function listMyQueue(
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<TicketListItem>> {
   const after = page.cursor ? decodeCursor(page.cursor, queueCursor) : undefined;
-  const rows = await readQueuePage(ctx.dataSource.manager, actor.id, page.limit + 1, after);
+  const rows = await readQueuePage(ctx.dataSource, actor.id, page.limit + 1, after);
   return toPage(
     rows,
     page.limit,
