@@ -21,6 +21,13 @@ export const SCHEDULE_CHUNK = 1_000;
  */
 export const RECONCILE_CHUNKS_IN_FLIGHT = 4;
 
+/**
+ * How long a deadline job waits for others to share its transaction: a few milliseconds of
+ * lateness against a fraction of the CPU per step when deadlines keep arriving (measured with
+ * `npm run bench:deadlines -- --intake-rate R`).
+ */
+const BATCH_LINGER_MS = 20;
+
 /** Every deadline job's options (exported for the bare-BullMQ baseline of bench:reconcile). */
 export const JOB_OPTIONS = {
   attempts: 8,
@@ -161,6 +168,7 @@ export function startDeadlineWorker(
     (jobs) => enforceDeadlineSteps(ctx, jobs, observe),
     concurrency,
     batchSize,
+    BATCH_LINGER_MS,
   );
   const worker = new Worker(
     DEADLINE_QUEUE,

@@ -74,4 +74,25 @@ describe('the deadline batcher', () => {
       ['c:breached'],
     ]);
   });
+
+  it('when jobs arrive a few milliseconds apart, then they wait up to the linger and share one batch', async () => {
+    const { run, batches } = recordingRun();
+    const batcher = new DeadlineBatcher(run, 2, 50, 40);
+    const outcomes: Array<Promise<EnforcementOutcome>> = [];
+    for (const id of ['a', 'b', 'c']) {
+      outcomes.push(batcher.enforce(job(id)));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(outcomes);
+    expect(batches).toEqual([['a:breached', 'b:breached', 'c:breached']]);
+  });
+
+  it('when a batch is full, then it goes at once without lingering', async () => {
+    const { run, batches } = recordingRun();
+    const batcher = new DeadlineBatcher(run, 1, 2, 60_000);
+    const started = Date.now();
+    await Promise.all(['a', 'b'].map((id) => batcher.enforce(job(id))));
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(batches).toEqual([['a:breached', 'b:breached']]);
+  });
 });
