@@ -44,17 +44,16 @@ export async function updateRows<Entity extends ObjectLiteral>(
     const arrays = ['$1::uuid[]'];
     const sets: string[] = [];
     columns.forEach((column, index) => {
+      // Every row of a group sets this column (the group is its set of defined values).
       const values = group.map((row) => (row.values as Record<string, unknown>)[column.property]);
       const n = index + 2;
       // jsonb travels as text: a JSON value inside a Postgres array literal would need escaping.
       if (column.type === 'jsonb') {
-        parameters.push(
-          values.map((v) => (v === null || v === undefined ? null : JSON.stringify(v))),
-        );
+        parameters.push(values.map((v) => (v === null ? null : JSON.stringify(v))));
         arrays.push(`$${n}::text[]`);
         sets.push(`"${column.name}" = v.c${index}::jsonb`);
       } else {
-        parameters.push(values.map((v) => (v === undefined ? null : v)));
+        parameters.push(values);
         arrays.push(`$${n}::${column.type}[]`);
         sets.push(`"${column.name}" = v.c${index}`);
       }

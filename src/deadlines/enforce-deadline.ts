@@ -10,7 +10,7 @@ import { calendarOf } from '../teams/calendar-of';
 import { Team } from '../teams/team.entity';
 import { inTicketTransaction } from '../tickets/locked-ticket';
 import type { Ticket } from '../tickets/ticket.entity';
-import { writeTickets, type writeTicket } from '../tickets/ticket-writes';
+import { writeTickets, type TicketChanges } from '../tickets/ticket-writes';
 import { recordEvents, type NewTimelineEvent } from '../timeline/record-event';
 import { currentDeadlineOf } from '../deadline-rules/current-deadline';
 import type { DeadlineJobPayload } from '../deadline-rules/deadline-jobs';
@@ -95,10 +95,10 @@ export async function enforceDeadlineSteps(
     });
     if (due.length === 0) return outcomes;
 
-    const people = await recordSteps(manager, due, now);
+    const recordedByTicket = await recordSteps(manager, due, now);
     const recorded: Array<{ step: DueStep; people: RecordedStep }> = [];
     for (const step of due) {
-      const found = people.get(step.ticket.id);
+      const found = recordedByTicket.get(step.ticket.id);
       if (!found)
         throw new Error(`ticket ${step.ticket.id}: its team, owner or customer is missing`);
       if (!found.recorded) outcomes[step.index] = { result: 'duplicate' };
@@ -235,7 +235,7 @@ interface StepPlan {
   emails: EmailToQueue[];
   writes: Array<{
     ticket: Ticket;
-    changes: Parameters<typeof writeTicket>[2];
+    changes: TicketChanges;
     options: { team: Team };
   }>;
 }
@@ -352,7 +352,7 @@ class StepContext {
 
   constructor(
     readonly due: DueStep,
-    readonly people: StepPeople,
+    private readonly people: StepPeople,
     private readonly calendar: BatchCalendar,
   ) {
     // Captured before the breach moves the deadline: keys and records name the step's deadline.

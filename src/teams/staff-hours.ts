@@ -40,7 +40,7 @@ export async function teamsOfStaff(
 }
 
 /** When each agent may be told, from their teams' calendars (pure; see whenStaffMayBeTold). */
-export function staffOpenings(
+function staffOpenings(
   agents: ReadonlyArray<{ id: string; teamId: string | null }>,
   ticketTeam: Team,
   teams: ReadonlyMap<string, Team>,

@@ -6,7 +6,7 @@ import { calendarOf } from '../teams/calendar-of';
 import { Ticket } from './ticket.entity';
 import { updateRows, type RowUpdate } from '../db/update-rows';
 
-type TicketChanges = Partial<
+export type TicketChanges = Partial<
   Pick<
     Ticket,
     | 'ownerId'

@@ -7,6 +7,8 @@ interface Waiting {
   job: DeadlineJobPayload;
   resolve: (outcome: EnforcementOutcome) => void;
   reject: (error: unknown) => void;
+  /** performance.now() when it arrived: a batch lingers from its oldest job's arrival. */
+  arrivedAt: number;
 }
 
 /**
@@ -33,22 +35,24 @@ export class DeadlineBatcher {
 
   enforce(job: DeadlineJobPayload): Promise<EnforcementOutcome> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ job, resolve, reject });
+      this.waiting.push({ job, resolve, reject, arrivedAt: performance.now() });
       this.queueFlush();
     });
   }
 
   /**
    * A full batch goes on the next turn of the event loop (the jobs that arrive together go
-   * together); a smaller one once it has lingered.
+   * together); a smaller one once its oldest job has lingered `lingerMs` (jobs that already
+   * waited for a busy transaction do not wait again).
    */
   private queueFlush(): void {
     if (this.flushQueued || this.running >= this.transactions || this.waiting.length === 0) return;
-    if (this.lingerMs > 0 && this.waiting.length < this.batchSize) {
+    const lingerLeft = this.waiting[0]!.arrivedAt + this.lingerMs - performance.now();
+    if (lingerLeft > 0 && this.waiting.length < this.batchSize) {
       this.lingerTimer ??= setTimeout(() => {
         this.lingerTimer = undefined;
         this.flushNow();
-      }, this.lingerMs);
+      }, lingerLeft);
       return;
     }
     this.flushNow();

@@ -85,6 +85,12 @@ describe('connection pools', () => {
     expect(config.reportConcurrency).toBeLessThan(config.apiPoolSize);
   });
 
+  it('when the deadline batch size is not set, then 50; set to 0, refused naming it', () => {
+    expect(loadConfig({}).deadlineBatchSize).toBe(50);
+    expect(loadConfig({ DEADLINE_BATCH_SIZE: '10' }).deadlineBatchSize).toBe(10);
+    expect(configError({ DEADLINE_BATCH_SIZE: '0' }).message).toMatch(/DEADLINE_BATCH_SIZE/);
+  });
+
   it('when deadline concurrency would take the whole worker pool, then the configuration is refused', () => {
     const error = configError({ WORKER_DATABASE_POOL_SIZE: '10', DEADLINE_CONCURRENCY: '16' });
     expect(error.message).toMatch(/DEADLINE_CONCURRENCY/);

@@ -95,4 +95,28 @@ describe('the deadline batcher', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(batches).toEqual([['a:breached', 'b:breached']]);
   });
+
+  it('when jobs waited behind a busy transaction longer than the linger, then they go as soon as it frees', async () => {
+    const started: number[] = [];
+    const ended: number[] = [];
+    const batches: string[][] = [];
+    const batcher = new DeadlineBatcher(
+      async (jobs) => {
+        started.push(Date.now());
+        batches.push(jobs.map((j) => j.ticketId));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        ended.push(Date.now());
+        return jobs.map(() => ({ result: 'done' as const }));
+      },
+      1,
+      50,
+      200,
+    );
+    const first = batcher.enforce(job('a'));
+    await new Promise((resolve) => setTimeout(resolve, 250)); // 'a' lingered, is now running
+    await Promise.all([first, batcher.enforce(job('b')), batcher.enforce(job('c'))]);
+    expect(batches).toEqual([['a'], ['b', 'c']]);
+    // 'b' and 'c' had waited ~250 ms when 'a' ended: no second linger of 200 ms.
+    expect(started[1]! - ended[0]!).toBeLessThan(100);
+  });
 });
